@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Every setting of every role, in one table: its command-line flag, its environment variable,
+ * its key in the optional JSON config file, how it is parsed, and what it means. The README's
+ * configuration section is this table. Precedence: flag, then environment, then file, then default.
+ */
+const settings = {
+  port: {
+    flag: '--port', env: 'EGOV_PORT', default: '8080',
+    doc: 'TCP port the role listens on',
+    parse: (v: string) => integerIn(v, 0, 65535),
+  },
+  host: {
+    flag: '--host', env: 'EGOV_HOST', default: '127.0.0.1',
+    doc: 'address to listen on (0.0.0.0 for every interface)',
+    parse: (v: string) => nonEmpty(v),
+  },
+  data: {
+    flag: '--data', env: 'EGOV_DATA', default: './data',
+    doc: 'data folder: the SQLite database, keys and files of this role',
+    parse: (v: string) => path.resolve(nonEmpty(v)),
+  },
+  databaseUrl: {
+    flag: '--database-url', env: 'DATABASE_URL', default: '',
+    doc: 'postgres://user@host:port/db to use PostgreSQL; empty for SQLite in the data folder',
+    parse: (v: string) => {
+      if (v === '') return null;
+      if (!/^postgres(ql)?:\/\//.test(v)) throw new Error('must start with postgres:// (or be empty for SQLite)');
+      return v;
+    },
+  },
+  publicUrl: {
+    flag: '--public-url', env: 'EGOV_PUBLIC_URL', default: '',
+    doc: 'the address people and department systems use to reach this role (issuer of single sign-on); defaults to http://host:port',
+    parse: (v: string) => {
+      if (v === '') return null;
+      const url = URL.parse(v);
+      if (!url || !/^https?:$/.test(url.protocol)) throw new Error('must be an http:// or https:// URL');
+      return url.href.replace(/\/$/, '');
+    },
+  },
+  logLevel: {
+    flag: '--log-level', env: 'EGOV_LOG_LEVEL', default: 'info',
+    doc: 'fatal, error, warn, info, debug or silent',
+    parse: (v: string) => oneOf(v, ['fatal', 'error', 'warn', 'info', 'debug', 'silent'] as const),
+  },
+  sessionHours: {
+    flag: '--session-hours', env: 'EGOV_SESSION_HOURS', default: '8',
+    doc: 'a staff session ends this many hours after sign-in',
+    parse: (v: string) => integerIn(v, 1, 168),
+  },
+  maxFailedSignIns: {
+    flag: '--max-failed-sign-ins', env: 'EGOV_MAX_FAILED_SIGN_INS', default: '5',
+    doc: 'consecutive wrong passwords or codes after which an account is locked',
+    parse: (v: string) => integerIn(v, 1, 100),
+  },
+  lockoutMinutes: {
+    flag: '--lockout-minutes', env: 'EGOV_LOCKOUT_MINUTES', default: '15',
+    doc: 'how long a locked account stays locked',
+    parse: (v: string) => integerIn(v, 1, 1440),
+  },
+  bodyLimit: {
+    flag: '--body-limit', env: 'EGOV_BODY_LIMIT', default: '1048576',
+    doc: 'largest request body accepted, in bytes',
+    parse: (v: string) => integerIn(v, 1024, 1024 * 1024 * 1024),
+  },
+  sqliteSync: {
+    flag: '--sqlite-sync', env: 'EGOV_SQLITE_SYNC', default: 'full',
+    doc: 'full: every commit is on disk before it is acknowledged (survives power loss); normal: survives a crash of the process but not of the machine',
+    parse: (v: string) => oneOf(v, ['full', 'normal'] as const),
+  },
+} as const;
+
+type Settings = typeof settings;
+export type SettingName = keyof Settings;
+export type Config = Readonly<{ [K in SettingName]: ReturnType<Settings[K]['parse']> }>;
+
+export class ConfigError extends Error {
+  constructor(readonly setting: string, message: string) {
+    super(message);
+  }
+}
+
+export interface ConfigSources {
+  flags?: Partial<Record<SettingName, string | undefined>>;
+  env?: Record<string, string | undefined>;
+  /** Path of an optional JSON file whose keys are the setting names. */
+  file?: string | undefined;
+}
+
+/** Parses and validates every setting once, at start; the result is frozen. */
+export function loadConfig(sources: ConfigSources = {}): Config {
+  const env = sources.env ?? {};
+  const fromFile = sources.file ? readConfigFile(sources.file) : {};
+  const config: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(settings) as [SettingName, Settings[SettingName]][]) {
+    const flagValue = sources.flags?.[name];
+    const raw = flagValue ?? env[spec.env] ?? fromFile[name] ?? spec.default;
+    const origin = flagValue !== undefined ? spec.flag
+      : env[spec.env] !== undefined ? spec.env
+      : fromFile[name] !== undefined ? `"${name}" in ${sources.file}` : `default of ${name}`;
+    try {
+      config[name] = spec.parse(raw);
+    } catch (error) {
+      throw new ConfigError(name, `invalid ${origin} (${JSON.stringify(raw)}): ${(error as Error).message}`);
+    }
+  }
+  return Object.freeze(config) as Config;
+}
+
+/** For the README and `egov --help`: the settings table. */
+export function describeSettings(): { name: string; flag: string; env: string; default: string; doc: string }[] {
+  return Object.entries(settings).map(([name, s]) => ({ name, flag: s.flag, env: s.env, default: s.default, doc: s.doc }));
+}
+
+export function publicUrlOf(config: Config): string {
+  return config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
+}
+
+function readConfigFile(file: string): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError('config', `cannot read config file ${file}: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError('config', `config file ${file} must hold a JSON object`);
+  }
+  const result: Record<string, string> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (!(key in settings)) {
+      throw new ConfigError(key, `unknown setting "${key}" in ${file}; known: ${Object.keys(settings).join(', ')}`);
+    }
+    result[key] = String(value);
+  }
+  return result;
+}
+
+function integerIn(value: string, min: number, max: number): number {
+  if (!/^\d+$/.test(value.trim())) throw new Error('must be a whole number');
+  const n = Number(value);
+  if (n < min || n > max) throw new Error(`must be between ${min} and ${max}`);
+  return n;
+}
+
+function nonEmpty(value: string): string {
+  if (value.trim() === '') throw new Error('must not be empty');
+  return value.trim();
+}
+
+function oneOf<const T extends readonly string[]>(value: string, allowed: T): T[number] {
+  if (!allowed.includes(value)) throw new Error(`must be one of ${allowed.join(', ')}`);
+  return value as T[number];
+}

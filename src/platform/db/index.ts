@@ -1,0 +1,156 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
+import pg from 'pg';
+
+/**
+ * The one seam that knows which SQL dialect is in use. Everything outside this folder writes
+ * dialect-agnostic Kysely; what differs (transaction start, cross-process serialisation, error
+ * codes, catalog queries) is answered here.
+ */
+export type DbKind = 'sqlite' | 'postgres';
+
+export interface DatabaseOptions {
+  /** postgres://… for PostgreSQL; null for SQLite in `dataDir`. */
+  url: string | null;
+  dataDir: string;
+  sqliteSync?: 'full' | 'normal';
+  /** SQLite file name inside dataDir. */
+  fileName?: string;
+}
+
+export interface Database<DB> {
+  readonly kind: DbKind;
+  readonly db: Kysely<DB>;
+  /** Where the data lives, for people (no password). */
+  readonly location: string;
+  /**
+   * Runs `work` in one transaction; the caller owns it. On SQLite it starts with BEGIN IMMEDIATE
+   * so that two processes writing the same file queue up instead of failing on a stale snapshot.
+   */
+  transaction<T>(work: (tx: Kysely<DB>) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export type MigrationSet = Record<string, (db: Kysely<any>, kind: DbKind) => Promise<void>>;
+
+// int8 (count(*), bigint columns) arrives as a string by default; our values fit in 2^53.
+pg.types.setTypeParser(20, (value) => Number(value));
+
+export async function openDatabase<DB>(options: DatabaseOptions): Promise<Database<DB>> {
+  if (options.url) return openPostgres<DB>(options.url);
+  return openSqlite<DB>(options);
+}
+
+function openSqlite<DB>(options: DatabaseOptions): Database<DB> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const file = path.join(options.dataDir, options.fileName ?? 'egov.sqlite');
+  const native = new SqliteDatabase(file);
+  native.pragma('journal_mode = WAL');
+  native.pragma(`synchronous = ${options.sqliteSync === 'normal' ? 'NORMAL' : 'FULL'}`);
+  native.pragma('foreign_keys = ON');
+  native.pragma('busy_timeout = 10000');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: native }) });
+  return {
+    kind: 'sqlite',
+    db,
+    location: file,
+    async transaction(work) {
+      // Kysely's SQLite driver holds one connection behind a mutex: connection() serialises us
+      // within the process, BEGIN IMMEDIATE across processes.
+      return db.connection().execute(async (conn) => {
+        await sql`begin immediate`.execute(conn);
+        try {
+          const result = await work(conn);
+          await sql`commit`.execute(conn);
+          return result;
+        } catch (error) {
+          await sql`rollback`.execute(conn);
+          throw error;
+        }
+      });
+    },
+    close: () => db.destroy(),
+  };
+}
+
+async function openPostgres<DB>(url: string): Promise<Database<DB>> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // Fail at start with a clear message rather than at the first request.
+  const client = await pool.connect().catch(async (error: Error) => {
+    await pool.end();
+    throw new Error(`cannot connect to PostgreSQL at ${redact(url)}: ${error.message}`);
+  });
+  client.release();
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: 'postgres',
+    db,
+    location: redact(url),
+    transaction: (work) => db.transaction().execute(work),
+    close: () => db.destroy(),
+  };
+}
+
+/**
+ * Makes concurrent writers append in commit order: called once per transaction before it reads
+ * the journal head. On SQLite the transaction already holds the write lock (BEGIN IMMEDIATE); on
+ * PostgreSQL a transaction-scoped advisory lock serialises every hub process.
+ */
+export async function lockForAppend(tx: Kysely<any>): Promise<void> {
+  if (dbKindOf(tx) === 'postgres') await sql`select pg_advisory_xact_lock(7301)`.execute(tx);
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
+}
+
+export function isForeignKeyViolation(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503';
+}
+
+/** Names of this application's tables (migration bookkeeping excluded). */
+export async function listTables(db: Kysely<any>, kind: DbKind): Promise<string[]> {
+  const rows = kind === 'sqlite'
+    ? (await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(db)).rows
+    : (await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(db)).rows;
+  return rows.map((r) => r.name).filter((name) => !name.startsWith('kysely_')).sort();
+}
+
+export async function migrate(database: Database<any>, migrations: MigrationSet): Promise<string[]> {
+  const db = database.db as Kysely<any>;
+  // Kysely looks for its bookkeeping tables in every schema unless told which one; with two hubs
+  // (or tests) sharing a PostgreSQL database in different schemas it would find the wrong ones.
+  const schema = database.kind === 'postgres'
+    ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+    : undefined;
+  const migrator = new Migrator({
+    db,
+    ...(schema && { migrationTableSchema: schema }),
+    provider: {
+      async getMigrations() {
+        const result: Record<string, Migration> = {};
+        for (const [name, up] of Object.entries(migrations)) result[name] = { up: (db) => up(db, database.kind) };
+        return result;
+      },
+    },
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+function redact(url: string): string {
+  const parsed = URL.parse(url);
+  if (!parsed) return 'postgres://…';
+  parsed.password = '';
+  return parsed.href;
+}
+
+/** Which dialect a connection or transaction speaks, for the few places that must differ. */
+export function dbKindOf(db: Kysely<any>): DbKind {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}
