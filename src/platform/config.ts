@@ -131,7 +131,7 @@ function readConfigFile(file: string): Record<string, string> {
   }
   const result: Record<string, string> = {};
   for (const [key, value] of Object.entries(parsed)) {
-    if (!(key in settings)) {
+    if (!Object.hasOwn(settings, key)) {
       throw new ConfigError(key, `unknown setting "${key}" in ${file}; known: ${Object.keys(settings).join(', ')}`);
     }
     result[key] = String(value);

@@ -20,6 +20,7 @@ export async function setUpInstance(db: Db, actor: Actor, instance: Instance): P
   requireRole(actor, 'platform_admin');
   await db.transaction(async (tx) => {
     if (await store.getInstance(tx)) throw conflict('the city instance is already set up');
+    if (!(await store.getDivision(tx, instance.division))) throw invalid(`division ${instance.division} does not exist; add it first`, { field: 'division' });
     await store.insertInstance(tx, actor, { id: 'instance', code: instance.code, name_zh: instance.nameZh, name_en: instance.nameEn, division_id: instance.division });
   });
   return instance;

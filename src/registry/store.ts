@@ -1,4 +1,5 @@
-import type { Updateable } from 'kysely';
+import { sql, type Updateable } from 'kysely';
+import { containsText } from '../platform/db/index.ts';
 import type { ChangeContext } from '../journal/schema.ts';
 import { insertRow, updateRow, deleteRow } from '../journal/service.ts';
 import type { HubTx as Db } from '../hub/database.ts';
@@ -37,12 +38,13 @@ export async function listDepartments(db: Db, filter: DepartmentFilter = {}): Pr
   if (filter.parent) query = query.where('parent_id', '=', filter.parent);
   if (filter.division) query = query.where('division_id', '=', filter.division);
   if (filter.q) {
-    const like = `%${filter.q.replace(/[%_\\]/g, (ch) => `\\${ch}`)}%`;
+    const q = filter.q;
     query = query.where((eb) => eb.or([
-      eb('name_zh', 'like', like), eb('name_en', 'like', like), eb('slug', 'like', like), eb('id', '=', filter.q!),
+      containsText(eb.ref('name_zh'), q), containsText(eb.ref('name_en'), q), containsText(eb.ref('slug'), q), eb('id', '=', q.toUpperCase()),
     ]));
   }
-  return query.orderBy('division_id').orderBy('parent_id').orderBy('name_zh').limit(filter.limit ?? 1000).execute();
+  // Top-level departments first on both databases (they sort NULLs differently).
+  return query.orderBy('division_id').orderBy((eb) => eb.fn.coalesce('parent_id', sql<string>`''`)).orderBy('name_zh').limit(filter.limit ?? 1000).execute();
 }
 
 export async function countDepartments(db: Db): Promise<number> {

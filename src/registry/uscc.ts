@@ -40,6 +40,8 @@ export function organisationCheckChar(first8: string): string {
  * serial number: used for synthetic demo and test data.
  */
 export function governmentUscc(division: string, serial: number): string {
+  if (!/^\d{6}$/.test(division)) throw new RangeError(`a division code has 6 digits, not ${division}`);
+  if (!Number.isInteger(serial) || serial < 0 || serial > 99_999_999) throw new RangeError(`serial ${serial} is not a whole number from 0 to 99999999`);
   const org8 = String(serial).padStart(8, '0');
   const first17 = `11${division}${org8}${organisationCheckChar(org8)}`;
   return first17 + usccCheckChar(first17);

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
+import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type Expression, type Migration, type RawBuilder } from 'kysely';
 import pg from 'pg';
 
 /**
@@ -110,6 +110,16 @@ export function isUniqueViolation(error: unknown): boolean {
 export function isForeignKeyViolation(error: unknown): boolean {
   const code = (error as { code?: string } | null)?.code;
   return code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503';
+}
+
+/**
+ * A case-insensitive "contains" match that treats % and _ in the text literally. SQLite's LIKE
+ * ignores case and PostgreSQL's does not, and neither escapes without being told, so both are
+ * spelled out here.
+ */
+export function containsText(column: Expression<string | null>, text: string): RawBuilder<boolean> {
+  const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+  return sql<boolean>`lower(${column}) like ${pattern} escape '\\'`;
 }
 
 /** Names of this application's tables (migration bookkeeping excluded). */

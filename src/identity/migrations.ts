@@ -1,0 +1,53 @@
+import type { MigrationSet } from '../platform/db/index.ts';
+
+export const identityMigrations: MigrationSet = {
+  async '0003-identity'(db) {
+    await db.schema.createTable('accounts')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('username', 'text', (c) => c.notNull().unique())
+      .addColumn('display_name', 'text', (c) => c.notNull())
+      .addColumn('department_id', 'text', (c) => c.notNull().references('departments.id'))
+      .addColumn('roles', 'text', (c) => c.notNull())
+      .addColumn('password_hash', 'text', (c) => c.notNull())
+      .addColumn('totp_secret', 'text')
+      .addColumn('totp_last_step', 'bigint')
+      .addColumn('failed_sign_ins', 'integer', (c) => c.notNull())
+      .addColumn('locked_until', 'text')
+      .addColumn('disabled', 'integer', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addColumn('last_sign_in_at', 'text')
+      .execute();
+    await db.schema.createIndex('accounts_department').on('accounts').column('department_id').execute();
+    await db.schema.createTable('api_clients')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('department_id', 'text', (c) => c.notNull().references('departments.id'))
+      .addColumn('system_code', 'text', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('secret_hash', 'text', (c) => c.notNull())
+      .addColumn('roles', 'text', (c) => c.notNull())
+      .addColumn('disabled', 'integer', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createTable('sessions')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('account_id', 'text', (c) => c.notNull())
+      .addColumn('csrf_token', 'text', (c) => c.notNull())
+      .addColumn('stage', 'text', (c) => c.notNull())
+      .addColumn('pending_totp_secret', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createTable('oidc_payloads')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('model', 'text', (c) => c.notNull())
+      .addColumn('payload', 'text', (c) => c.notNull())
+      .addColumn('grant_id', 'text')
+      .addColumn('user_code', 'text')
+      .addColumn('uid', 'text')
+      .addColumn('expires_at', 'text')
+      .execute();
+    await db.schema.createIndex('oidc_payloads_grant').on('oidc_payloads').column('grant_id').execute();
+    await db.schema.createIndex('oidc_payloads_uid').on('oidc_payloads').column('uid').execute();
+  },
+};
