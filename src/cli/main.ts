@@ -1,0 +1,130 @@
+import { Command, Option } from 'commander';
+import { VERSION } from '../hub/app.ts';
+import { ConfigError, describeSettings, loadConfig, type Config, type SettingName } from '../platform/config.ts';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET, demoAccounts, seedDemo } from '../hub/demo.ts';
+import { openHubDatabase, startHub } from '../hub/server.ts';
+import { verifyJournal } from '../journal/service.ts';
+import { currentTotp } from '../identity/totp.ts';
+
+/**
+ * The `egov` command: one program for every role. Commands only parse, call and print; the work
+ * is in the modules.
+ */
+const program = new Command('egov')
+  .description('egov-cloud: the e-government extranet private cloud center (hub, gateways, standby)')
+  .version(VERSION)
+  .showHelpAfterError();
+
+/** Every command takes every setting as a flag; --config names an optional JSON file. */
+function withSettings(command: Command): Command {
+  command.addOption(new Option('--config <file>', 'JSON file with settings (keys as below)').env('EGOV_CONFIG'));
+  for (const s of describeSettings()) {
+    command.addOption(new Option(`${s.flag} <value>`, `${s.doc} (env ${s.env}, default ${s.default === '' ? 'none' : s.default})`));
+  }
+  return command;
+}
+
+function configFrom(options: Record<string, string | undefined>, defaults: Partial<Record<SettingName, string>> = {}): Config {
+  const flags: Partial<Record<SettingName, string | undefined>> = {};
+  for (const s of describeSettings()) {
+    const name = s.name as SettingName;
+    flags[name] = options[name] ?? (process.env[s.env] === undefined ? defaults[name] : undefined);
+  }
+  return loadConfig({ flags, env: process.env, file: options.config });
+}
+
+withSettings(program.command('hub'))
+  .description('run the hub (data center): API, portal, workbench, console, single sign-on')
+  .action(async (options) => {
+    const running = await startHub(configFrom(options));
+    stopOnSignal(running.stop);
+  });
+
+withSettings(program.command('demo'))
+  .description('run the demo: the hub with Dalian\'s departments and demo accounts in ./data')
+  .action(async (options) => {
+    const config = configFrom(options, { logLevel: 'warn' });
+    const running = await startHub(config, async (database) => {
+      const { seeded } = await seedDemo(database);
+      if (seeded) process.stdout.write(`Seeded the demo data into ${database.location}\n`);
+    });
+    stopOnSignal(running.stop);
+    const u = running.url;
+    process.stdout.write([
+      '',
+      'egov-cloud demo is running (Ctrl-C stops it)',
+      `  portal     ${u}/`,
+      `  workbench  ${u}/staff`,
+      `  console    ${u}/console`,
+      `  API        ${u}/api/openapi.json`,
+      `  SSO        ${u}/oidc/.well-known/openid-configuration`,
+      `  health     ${u}/healthz   metrics ${u}/metrics`,
+      '',
+      `Demo accounts, all with the password ${DEMO_PASSWORD}:`,
+      ...demoAccounts.map((a) => `  ${a.username.padEnd(14)} ${a.roles.join(', ')}`),
+      `Administrators also enter a code from an authenticator app with the key ${DEMO_TOTP_SECRET},`,
+      `or print the current code with: npx egov totp ${DEMO_TOTP_SECRET}`,
+      '',
+    ].join('\n'));
+  });
+
+withSettings(program.command('migrate'))
+  .description('create or update the database schema, then exit')
+  .action(async (options) => {
+    const database = await openHubDatabase(configFrom(options));
+    process.stdout.write(`Database at ${database.location} is up to date\n`);
+    await database.close();
+  });
+
+const journal = program.command('journal').description('the hash-chained change journal');
+withSettings(journal.command('verify'))
+  .description('check the whole chain; exits 1 naming the first entry that was changed, removed or inserted')
+  .action(async (options) => {
+    const database = await openHubDatabase(configFrom(options));
+    try {
+      const result = await verifyJournal(database.db);
+      if (result.ok) {
+        process.stdout.write(`journal ok: ${result.entries} entries, head ${result.head.seq} ${result.head.hash}\n`);
+      } else {
+        process.stderr.write(`journal BROKEN at entry ${result.firstBad.seq}: ${result.firstBad.problem} (${result.entries} entries before it verified)\n`);
+        process.exitCode = 1;
+      }
+    } finally {
+      await database.close();
+    }
+  });
+
+program.command('totp')
+  .description('print the current 6-digit code for an authenticator key (for the demo administrators)')
+  .argument('<key>', 'base32 authenticator key')
+  .action((key: string) => {
+    process.stdout.write(`${currentTotp(key.toUpperCase())}\n`);
+  });
+
+withSettings(program.command('config'))
+  .description('print the effective settings after flags, environment and config file')
+  .action((options) => {
+    process.stdout.write(`${JSON.stringify(configFrom(options), null, 2)}\n`);
+  });
+
+function stopOnSignal(stop: () => Promise<void>): void {
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      stop().then(() => process.exit(0), () => process.exit(1));
+    });
+  }
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`egov: ${error.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`egov: ${(error as Error).message}\n`);
+  process.exit(1);
+}

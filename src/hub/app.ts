@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import { Gauge } from 'prom-client';
+import { Type } from 'typebox';
+import { identityRoutes } from '../identity/routes.ts';
+import { mountOidc } from '../identity/oidc.ts';
+import { registerRequestAuth } from '../identity/request-auth.ts';
+import { signInRoutes } from '../identity/signin.routes.ts';
+import { journalRoutes } from '../journal/routes.ts';
+import { journalHead } from '../journal/service.ts';
+import { type Config, publicUrlOf } from '../platform/config.ts';
+import { createHttpApp, instrument, type HttpApp } from '../platform/http.ts';
+import { registryRoutes } from '../registry/routes.ts';
+import { getInstance } from '../registry/service.ts';
+import { ErrorPage } from '../web/layout.tsx';
+import { pageContext, registerLanguage, type CityNames } from '../web/page-context.ts';
+import { webRoutes } from '../web/routes.tsx';
+import type { HubDatabase } from './database.ts';
+
+export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Everything a hub's routes need: built once at start and passed down. */
+export interface Hub {
+  readonly database: HubDatabase;
+  readonly config: Config;
+  readonly publicUrl: string;
+  /** The city's names for page headers; read from the registry. */
+  city(): Promise<CityNames>;
+}
+
+export interface HubAppOptions {
+  logStream?: NodeJS.WritableStream;
+}
+
+const DEFAULT_CITY: CityNames = { nameZh: '本市', nameEn: 'City' };
+
+/** Builds the hub's HTTP app without listening, so tests can inject requests. */
+export async function buildHubApp(database: HubDatabase, config: Config, options: HubAppOptions = {}): Promise<{ app: HttpApp; hub: Hub }> {
+  const publicUrl = publicUrlOf(config);
+  const hub: Hub = {
+    database, config, publicUrl,
+    async city() {
+      const instance = await getInstance(database);
+      return instance ? { nameZh: instance.nameZh, nameEn: instance.nameEn } : DEFAULT_CITY;
+    },
+  };
+  let cityForErrors: CityNames = DEFAULT_CITY;
+  const app = createHttpApp({
+    logLevel: config.logLevel,
+    bodyLimit: config.bodyLimit,
+    https: publicUrl.startsWith('https:'),
+    ...(options.logStream && { logStream: options.logStream }),
+    renderErrorPage: (request, status, _code, message) => ErrorPage({ page: pageContext(request, 'portal', cityForErrors), status, message }) as string,
+  });
+  app.addHook('onReady', async () => { cityForErrors = await hub.city(); });
+
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: config.bodyLimit });
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'egov-cloud hub API', version: VERSION, description: 'The data center: registry of the one network, identity, journal. Authenticate with a bearer token from /oidc/token (client credentials) or a staff session.' },
+      servers: [{ url: publicUrl }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'egov_session' } } },
+    },
+  });
+
+  const metrics = instrument(app, 'hub');
+  new Gauge({
+    name: 'egov_journal_head_seq', help: 'sequence number of the newest journal entry', registers: [metrics],
+    async collect() { this.set((await journalHead(database.db)).seq); },
+  });
+
+  registerLanguage(app);
+  const oidc = await mountOidc(app, hub);
+  registerRequestAuth(app, database, oidc.verifyBearer);
+
+  const css = readFileSync(new URL('../web/assets/site.css', import.meta.url));
+  app.get('/assets/site.css', { schema: { hide: true } }, (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(css));
+
+  app.get('/healthz', {
+    schema: {
+      tags: ['operations'],
+      summary: 'Liveness and the journal head',
+      response: {
+        200: Type.Object({
+          status: Type.Literal('ok'), role: Type.String(), version: Type.String(), database: Type.String(),
+          journal: Type.Object({ seq: Type.Number(), hash: Type.String(), epoch: Type.Number() }),
+        }),
+      },
+    },
+  }, async () => ({ status: 'ok' as const, role: 'hub', version: VERSION, database: database.kind, journal: await journalHead(database.db) }));
+
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => reply.type(metrics.contentType).send(await metrics.metrics()));
+
+  await app.register(async (scope) => {
+    await signInRoutes(scope, hub);
+    await webRoutes(scope, hub);
+    await registryRoutes(scope, hub);
+    await identityRoutes(scope, hub);
+    await journalRoutes(scope, hub);
+  });
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return { app, hub };
+}

@@ -1,0 +1,26 @@
+import type { Kysely } from 'kysely';
+import type { JournalTables } from '../journal/schema.ts';
+import { journalMigrations } from '../journal/migrations.ts';
+import type { Database, MigrationSet } from '../platform/db/index.ts';
+import type { RegistryTables } from '../registry/schema.ts';
+import { registryMigrations } from '../registry/migrations.ts';
+import type { IdentityTables } from '../identity/schema.ts';
+import { identityMigrations } from '../identity/migrations.ts';
+
+/** The hub's database: every module's tables, and every module's migrations in order. */
+export interface HubTables extends JournalTables, RegistryTables, IdentityTables {}
+export type HubDatabase = Database<HubTables>;
+export type HubTx = Kysely<HubTables>;
+
+export const hubMigrations: MigrationSet = {
+  ...journalMigrations,
+  ...registryMigrations,
+  ...identityMigrations,
+};
+
+/**
+ * Tables that hold short-lived state of this process rather than the hub's state: sessions and
+ * single sign-on artefacts. They are not journaled, so a standby does not carry them and a
+ * replay does not reproduce them; people sign in again after a failover.
+ */
+export const unjournaledTables = ['journal', 'sessions', 'oidc_payloads'] as const;

@@ -1,0 +1,22 @@
+import { DomainError } from '../platform/errors.ts';
+
+export interface FieldError {
+  field?: string;
+  message: string;
+}
+
+/**
+ * Turns a refused form submission into the error summary's entries. A domain error names its
+ * field in `detail.field`; anything else is not the person's mistake and is rethrown.
+ */
+export function formErrorsOf(error: unknown): FieldError[] {
+  if (!(error instanceof DomainError)) throw error;
+  const field = (error.detail as { field?: unknown } | undefined)?.field;
+  return [{ ...(typeof field === 'string' && { field }), message: error.message }];
+}
+
+/** Form fields arrive as strings, or arrays when repeated (checkboxes). */
+export function asList(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  return value === undefined || value === '' ? [] : [String(value)];
+}

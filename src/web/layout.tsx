@@ -1,0 +1,110 @@
+import Html from '@kitajs/html';
+import type { Lang, MessageKey, Translate } from './i18n.ts';
+
+/** What every page needs to know about the request it answers. */
+export interface PageContext {
+  lang: Lang;
+  t: Translate;
+  /** Path of this page, for the language switch. */
+  path: string;
+  face: 'portal' | 'staff' | 'console';
+  city: string;
+  user: { name: string; department: string; roles: readonly string[] } | null;
+  /** The session's CSRF token, put in every form that changes something. */
+  csrf: string | null;
+  requestId: string;
+}
+
+export function Layout(props: { page: PageContext; title: string; children?: Html.Children }): JSX.Element {
+  const { page } = props;
+  const { t } = page;
+  const other: Lang = page.lang === 'en' ? 'zh-CN' : 'en';
+  const nav: { href: string; key: MessageKey; face: PageContext['face'] }[] = [
+    { href: '/', key: 'site.portal', face: 'portal' },
+    { href: '/staff', key: 'site.staff', face: 'staff' },
+    { href: '/console', key: 'site.console', face: 'console' },
+  ];
+  return (
+    <>
+      {'<!doctype html>'}
+      <html lang={page.lang}>
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title safe>{`${props.title} · ${t('site.name', { city: page.city })}`}</title>
+          <link rel="stylesheet" href="/assets/site.css" />
+        </head>
+        <body class={`face-${page.face}`}>
+          <a class="skip" href="#main">{t('site.skip')}</a>
+          <header class="site-header">
+            <div class="bar">
+              <a class="brand" href="/" safe>{t('site.name', { city: page.city })}</a>
+              <nav aria-label={t('site.nav')}>
+                <ul>
+                  {nav.map((item) => (
+                    <li>
+                      <a href={item.href} aria-current={item.face === page.face ? 'page' : undefined}>{t(item.key)}</a>
+                    </li>
+                  ))}
+                  <li>
+                    <a href={`${page.path}?lang=${other}`} lang={other} hreflang={other}>{t('site.lang.switch')}</a>
+                  </li>
+                </ul>
+              </nav>
+              {page.user ? (
+                <form class="signout" method="post" action="/signout">
+                  <span safe>{t('site.signedInAs', { name: page.user.name, department: page.user.department })}</span>
+                  <input type="hidden" name="_csrf" value={page.csrf ?? ''} />
+                  <button type="submit" class="link">{t('site.signout')}</button>
+                </form>
+              ) : (
+                <a class="signin" href="/signin">{t('site.signin')}</a>
+              )}
+            </div>
+          </header>
+          <main id="main" tabindex="-1">
+            {props.children}
+          </main>
+          <footer class="site-footer">
+            <p safe>{t('site.footer', { city: page.city })}</p>
+          </footer>
+        </body>
+      </html>
+    </>
+  );
+}
+
+/** The error summary of the government form pattern: listed at the top, each linking to its field. */
+export function ErrorSummary(props: { page: PageContext; errors: { field?: string; message: string }[] }): JSX.Element {
+  if (props.errors.length === 0) return <></>;
+  return (
+    <div class="error-summary" role="alert" tabindex="-1">
+      <h2>{props.page.t('error.summary')}</h2>
+      <ul>
+        {props.errors.map((e) => (
+          <li>{e.field ? <a href={`#${e.field}`} safe>{e.message}</a> : <span safe>{e.message}</span>}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export function CsrfField(props: { page: PageContext }): JSX.Element {
+  return <input type="hidden" name="_csrf" value={props.page.csrf ?? ''} />;
+}
+
+export function ErrorPage(props: { page: PageContext; status: number; message: string }): JSX.Element {
+  const { t } = props.page;
+  return (
+    <Layout page={props.page} title={t('error.title')}>
+      <h1>{t('error.title')}</h1>
+      <p class="lead" safe>{props.message}</p>
+      <p>
+        {t('error.requestId')}: <code safe>{props.page.requestId}</code>
+      </p>
+      <p>
+        <a href="/">{t('error.back')}</a>
+      </p>
+    </Layout>
+  );
+}
