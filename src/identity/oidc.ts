@@ -149,6 +149,8 @@ export async function mountOidc(app: HttpApp, hub: Hub): Promise<{ verifyBearer:
       raw.url = raw.originalUrl.slice(PREFIX.length) || '/';
       void handler(raw, res);
     };
+    // Every secret check costs 64 MiB of scrypt: a client that hammers the token endpoint is slowed at the door.
+    scope.post('/token', { config: { rateLimit: { max: 60, timeWindow: '1 minute' } } }, (request, reply) => { reply.hijack(); forward(request, reply.raw); });
     scope.all('/', (request, reply) => { reply.hijack(); forward(request, reply.raw); });
     scope.all('/*', (request, reply) => { reply.hijack(); forward(request, reply.raw); });
 
