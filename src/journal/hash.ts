@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { JournalTable } from './schema.ts';
 
 /**
@@ -6,10 +6,8 @@ import type { JournalTable } from './schema.ts';
  * (row_after is already text), so verifying needs no re-serialisation of the row.
  */
 export function entryHash(entry: Omit<JournalTable, 'hash'>): string {
-  return createHash('sha256')
-    .update(JSON.stringify([
-      entry.prev_hash, entry.seq, entry.at, entry.epoch, entry.actor, entry.department,
-      entry.request_id, entry.entity, entry.entity_key, entry.op, entry.row_after,
-    ]))
-    .digest('hex');
+  return hash('sha256', JSON.stringify([
+    entry.prev_hash, entry.seq, entry.at, entry.epoch, entry.actor, entry.department,
+    entry.request_id, entry.entity, entry.entity_key, entry.op, entry.row_after,
+  ]));
 }

@@ -1,9 +1,10 @@
 import type { MigrationSet } from '../platform/db/index.ts';
 
 export const journalMigrations: MigrationSet = {
-  async '0001-journal'(db) {
+  async '0001-journal'(db, kind) {
     await db.schema.createTable('journal')
-      .addColumn('seq', 'bigint', (c) => c.primaryKey())
+      // On SQLite an INTEGER PRIMARY KEY is the rowid itself: no second index to maintain.
+      .addColumn('seq', kind === 'sqlite' ? 'integer' : 'bigint', (c) => c.primaryKey())
       .addColumn('at', 'text', (c) => c.notNull())
       .addColumn('epoch', 'integer', (c) => c.notNull())
       .addColumn('actor', 'text', (c) => c.notNull())

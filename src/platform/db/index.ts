@@ -38,6 +38,37 @@ export type MigrationSet = Record<string, (db: Kysely<any>, kind: DbKind) => Pro
 // int8 (count(*), bigint columns) arrives as a string by default; our values fit in 2^53.
 pg.types.setTypeParser(20, (value) => Number(value));
 
+// Connections handed out by Database.transaction, so code that must run inside one can check.
+const transactions = new WeakSet<object>();
+
+/** True for the connection a Database.transaction callback received. */
+export function isTransaction(db: Kysely<any>): boolean {
+  return transactions.has(db);
+}
+
+/**
+ * Kysely prepares every statement each time it runs; the hub runs the same few hundred
+ * statements over and over, so keep them prepared. Kysely's single SQLite connection never runs
+ * two statements at once, so sharing a prepared statement is safe.
+ */
+function withStatementCache(native: SqliteDatabase.Database): SqliteDatabase.Database {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return new Proxy(native, {
+    get(target, property, receiver) {
+      if (property !== 'prepare') return Reflect.get(target, property, receiver);
+      return (source: string) => {
+        let statement = cache.get(source);
+        if (!statement) {
+          if (cache.size >= 1000) cache.delete(cache.keys().next().value!);
+          statement = target.prepare(source);
+          cache.set(source, statement);
+        }
+        return statement;
+      };
+    },
+  });
+}
+
 export async function openDatabase<DB>(options: DatabaseOptions): Promise<Database<DB>> {
   if (options.url) return openPostgres<DB>(options.url);
   return openSqlite<DB>(options);
@@ -51,7 +82,7 @@ function openSqlite<DB>(options: DatabaseOptions): Database<DB> {
   native.pragma(`synchronous = ${options.sqliteSync === 'normal' ? 'NORMAL' : 'FULL'}`);
   native.pragma('foreign_keys = ON');
   native.pragma('busy_timeout = 10000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: native }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(native) }) });
   return {
     kind: 'sqlite',
     db,
@@ -61,6 +92,7 @@ function openSqlite<DB>(options: DatabaseOptions): Database<DB> {
       // within the process, BEGIN IMMEDIATE across processes.
       return db.connection().execute(async (conn) => {
         await sql`begin immediate`.execute(conn);
+        transactions.add(conn);
         try {
           const result = await work(conn);
           await sql`commit`.execute(conn);
@@ -88,7 +120,10 @@ async function openPostgres<DB>(url: string): Promise<Database<DB>> {
     kind: 'postgres',
     db,
     location: redact(url),
-    transaction: (work) => db.transaction().execute(work),
+    transaction: (work) => db.transaction().execute((tx) => {
+      transactions.add(tx);
+      return work(tx);
+    }),
     close: () => db.destroy(),
   };
 }
@@ -122,12 +157,44 @@ export function containsText(column: Expression<string | null>, text: string): R
   return sql<boolean>`lower(${column}) like ${pattern} escape '\\'`;
 }
 
+export interface TextIndex {
+  table: string;
+  /** The SQLite FTS5 table that indexes it (content table = `table`). */
+  fts: string;
+  title: string;
+  body: string;
+}
+
+/**
+ * Rows of an indexed table whose tokens contain every term (terms ending in * match as
+ * prefixes), as (id, rank) with lower rank first; title matches weigh ten times body matches.
+ * Tokens are made by the caller (words and CJK bigrams), so both databases search the same ones:
+ * FTS5 with bm25 on SQLite, a tsvector built from the token list with ts_rank on PostgreSQL.
+ */
+export function textMatches(kind: DbKind, index: TextIndex, terms: readonly string[]): RawBuilder<{ id: string; rank: number }> {
+  if (kind === 'sqlite') {
+    const query = terms.map((t) => (t.endsWith('*') ? `"${t.slice(0, -1)}"*` : `"${t}"`)).join(' AND ');
+    return sql`(select ${sql.ref(`${index.table}.id`)} as id, bm25(${sql.table(index.fts)}, 10.0, 1.0) as rank
+      from ${sql.table(index.fts)} join ${sql.table(index.table)} on ${sql.ref(`${index.table}.rowid`)} = ${sql.ref(`${index.fts}.rowid`)}
+      where ${sql.table(index.fts)} match ${query})`;
+  }
+  const query = terms.map((t) => (t.endsWith('*') ? `'${t.slice(0, -1)}':*` : `'${t}'`)).join(' & ');
+  const vector = sql`(setweight(array_to_tsvector(string_to_array(${sql.ref(index.title)}, ' ')), 'A') || setweight(array_to_tsvector(string_to_array(${sql.ref(index.body)}, ' ')), 'B'))`;
+  return sql`(select id, -ts_rank('{0.1, 0.1, 0.1, 1.0}', ${vector}, ${query}::tsquery) as rank from ${sql.table(index.table)} where ${vector} @@ ${query}::tsquery)`;
+}
+
 /** Names of this application's tables (migration bookkeeping excluded). */
 export async function listTables(db: Kysely<any>, kind: DbKind): Promise<string[]> {
-  const rows = kind === 'sqlite'
-    ? (await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(db)).rows
-    : (await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(db)).rows;
-  return rows.map((r) => r.name).filter((name) => !name.startsWith('kysely_')).sort();
+  if (kind === 'postgres') {
+    const { rows } = await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(db);
+    return rows.map((r) => r.name).filter((name) => !name.startsWith('kysely_')).sort();
+  }
+  // Full-text indexes are virtual tables with shadow tables named after them: derived data, not ours.
+  const { rows } = await sql<{ name: string; virtual: number }>`select name, sql like 'CREATE VIRTUAL TABLE%' as virtual from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(db);
+  const virtual = rows.filter((r) => r.virtual).map((r) => r.name);
+  return rows.map((r) => r.name)
+    .filter((name) => !name.startsWith('kysely_') && !virtual.some((v) => name === v || name.startsWith(`${v}_`)))
+    .sort();
 }
 
 export async function migrate(database: Database<any>, migrations: MigrationSet): Promise<string[]> {
