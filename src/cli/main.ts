@@ -1,10 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { VERSION } from '../hub/app.ts';
 import { ConfigError, describeSettings, loadConfig, type Config, type SettingName } from '../platform/config.ts';
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET, demoAccounts, seedDemo } from '../hub/demo.ts';
-import { openHubDatabase, startHub } from '../hub/server.ts';
-import { verifyJournal } from '../journal/service.ts';
-import { currentTotp } from '../identity/totp.ts';
+
+// Commands load what they need when they run, so `egov --help` answers at once.
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /**
  * The `egov` command: one program for every role. Commands only parse, call and print; the work
@@ -36,6 +35,7 @@ function configFrom(options: Record<string, string | undefined>, defaults: Parti
 withSettings(program.command('hub'))
   .description('run the hub (data center): API, portal, workbench, console, single sign-on')
   .action(async (options) => {
+    const { startHub } = await import('../hub/server.ts');
     const running = await startHub(configFrom(options));
     stopOnSignal(running.stop);
   });
@@ -44,6 +44,8 @@ withSettings(program.command('demo'))
   .description('run the demo: the hub with Dalian\'s departments and demo accounts in ./data')
   .action(async (options) => {
     const config = configFrom(options, { logLevel: 'warn' });
+    const { startHub } = await import('../hub/server.ts');
+    const { DEMO_PASSWORD, DEMO_TOTP_SECRET, demoAccounts, seedDemo } = await import('../hub/demo.ts');
     const running = await startHub(config, async (database) => {
       const { seeded } = await seedDemo(database);
       if (seeded) process.stdout.write(`Seeded the demo data into ${database.location}\n`);
@@ -71,6 +73,7 @@ withSettings(program.command('demo'))
 withSettings(program.command('migrate'))
   .description('create or update the database schema, then exit')
   .action(async (options) => {
+    const { openHubDatabase } = await import('../hub/database.ts');
     const database = await openHubDatabase(configFrom(options));
     process.stdout.write(`Database at ${database.location} is up to date\n`);
     await database.close();
@@ -80,6 +83,8 @@ const journal = program.command('journal').description('the hash-chained change 
 withSettings(journal.command('verify'))
   .description('check the whole chain; exits 1 naming the first entry that was changed, removed or inserted')
   .action(async (options) => {
+    const { openHubDatabase } = await import('../hub/database.ts');
+    const { verifyJournal } = await import('../journal/service.ts');
     const database = await openHubDatabase(configFrom(options));
     try {
       const result = await verifyJournal(database.db);
@@ -97,7 +102,8 @@ withSettings(journal.command('verify'))
 program.command('totp')
   .description('print the current 6-digit code for an authenticator key (for the demo administrators)')
   .argument('<key>', 'base32 authenticator key')
-  .action((key: string) => {
+  .action(async (key: string) => {
+    const { currentTotp } = await import('../identity/totp.ts');
     process.stdout.write(`${currentTotp(key.toUpperCase())}\n`);
   });
 

@@ -1,14 +1,17 @@
 import type { Kysely } from 'kysely';
 import type { JournalTables } from '../journal/schema.ts';
 import { journalMigrations } from '../journal/migrations.ts';
-import type { Database, MigrationSet } from '../platform/db/index.ts';
+import type { Config } from '../platform/config.ts';
+import { type Database, type MigrationSet, migrate, openDatabase } from '../platform/db/index.ts';
 import type { RegistryTables } from '../registry/schema.ts';
 import { registryMigrations } from '../registry/migrations.ts';
 import type { IdentityTables } from '../identity/schema.ts';
 import { identityMigrations } from '../identity/migrations.ts';
+import type { CatalogTables } from '../catalog/schema.ts';
+import { catalogMigrations } from '../catalog/migrations.ts';
 
 /** The hub's database: every module's tables, and every module's migrations in order. */
-export interface HubTables extends JournalTables, RegistryTables, IdentityTables {}
+export interface HubTables extends JournalTables, RegistryTables, IdentityTables, CatalogTables {}
 export type HubDatabase = Database<HubTables>;
 export type HubTx = Kysely<HubTables>;
 
@@ -16,6 +19,7 @@ export const hubMigrations: MigrationSet = {
   ...journalMigrations,
   ...registryMigrations,
   ...identityMigrations,
+  ...catalogMigrations,
 };
 
 /**
@@ -24,3 +28,10 @@ export const hubMigrations: MigrationSet = {
  * replay does not reproduce them; people sign in again after a failover.
  */
 export const unjournaledTables = ['journal', 'sessions', 'oidc_payloads'] as const;
+
+/** Opens the hub's database as configured and brings its schema up to date. */
+export async function openHubDatabase(config: Config): Promise<HubDatabase> {
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.data, sqliteSync: config.sqliteSync }) as HubDatabase;
+  await migrate(database, hubMigrations);
+  return database;
+}

@@ -1,15 +1,8 @@
-import { migrate, openDatabase } from '../platform/db/index.ts';
 import type { Config } from '../platform/config.ts';
 import { pruneSessions } from '../identity/service.ts';
 import { buildHubApp, type Hub } from './app.ts';
-import { hubMigrations, type HubDatabase } from './database.ts';
+import { openHubDatabase, type HubDatabase } from './database.ts';
 import type { HttpApp } from '../platform/http.ts';
-
-export async function openHubDatabase(config: Config): Promise<HubDatabase> {
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.data, sqliteSync: config.sqliteSync }) as HubDatabase;
-  await migrate(database, hubMigrations);
-  return database;
-}
 
 export interface RunningHub {
   app: HttpApp;

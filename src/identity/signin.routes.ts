@@ -80,7 +80,8 @@ export async function signInRoutes(app: HttpApp, hub: Hub): Promise<void> {
       return reply.redirect(returnTo, 303);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      return renderSignIn(request, reply, { username, returnTo, errors: [{ field: 'username', message: error.message }] }, httpStatusOf(error.code));
+      const message = t(error.code === 'account_locked' ? 'signin.locked' : 'signin.wrong');
+      return renderSignIn(request, reply, { username, returnTo, errors: [{ field: 'username', message }] }, httpStatusOf(error.code));
     }
   });
 
@@ -103,10 +104,10 @@ export async function signInRoutes(app: HttpApp, hub: Hub): Promise<void> {
         return reply.redirect(returnTo, 303);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
-        if (error.code === 'unauthenticated' || error.code === 'account_locked') {
-          return renderSignIn(request, reply, { errors: [{ message: error.message }] }, httpStatusOf(error.code));
-        }
-        return renderSecondFactor(request, reply, [{ field: 'code', message: error.message }], httpStatusOf(error.code));
+        const t = pageContext(request, 'staff', await hub.city()).t;
+        if (error.code === 'unauthenticated') return renderSignIn(request, reply, { notice: t('signin.expired') }, 401);
+        if (error.code === 'account_locked') return renderSignIn(request, reply, { errors: [{ message: t('signin.locked') }] }, 423);
+        return renderSecondFactor(request, reply, [{ field: 'code', message: t('signin.totp.wrong') }], httpStatusOf(error.code));
       }
     });
   }

@@ -3,6 +3,8 @@ import { DomainError } from '../platform/errors.ts';
 export interface FieldError {
   field?: string;
   message: string;
+  /** Set when the message is not in the page's language (services speak English). */
+  lang?: string;
 }
 
 /**
@@ -12,7 +14,7 @@ export interface FieldError {
 export function formErrorsOf(error: unknown): FieldError[] {
   if (!(error instanceof DomainError)) throw error;
   const field = (error.detail as { field?: unknown } | undefined)?.field;
-  return [{ ...(typeof field === 'string' && { field }), message: error.message }];
+  return [{ ...(typeof field === 'string' && { field }), message: error.message, lang: 'en' }];
 }
 
 /** Form fields arrive as strings, or arrays when repeated (checkboxes). */

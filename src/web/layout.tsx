@@ -7,6 +7,8 @@ export interface PageContext {
   t: Translate;
   /** Path of this page, for the language switch. */
   path: string;
+  /** Its query string without `lang`, so switching language keeps it. */
+  query: string;
   face: 'portal' | 'staff' | 'console';
   city: string;
   user: { name: string; department: string; roles: readonly string[] } | null;
@@ -47,7 +49,7 @@ export function Layout(props: { page: PageContext; title: string; children?: Htm
                     </li>
                   ))}
                   <li>
-                    <a href={`${page.path}?lang=${other}`} lang={other} hreflang={other}>{t('site.lang.switch')}</a>
+                    <a href={switchLanguage(page, other)} lang={other} hreflang={other}>{t('site.lang.switch')}</a>
                   </li>
                 </ul>
               </nav>
@@ -74,15 +76,22 @@ export function Layout(props: { page: PageContext; title: string; children?: Htm
   );
 }
 
+/** This page in the other language, keeping what the query asked for (a search, a return address). */
+function switchLanguage(page: PageContext, lang: Lang): string {
+  const query = new URLSearchParams(page.query);
+  query.set('lang', lang);
+  return `${page.path}?${query.toString()}`;
+}
+
 /** The error summary of the government form pattern: listed at the top, each linking to its field. */
-export function ErrorSummary(props: { page: PageContext; errors: { field?: string; message: string }[] }): JSX.Element {
+export function ErrorSummary(props: { page: PageContext; errors: { field?: string; message: string; lang?: string }[] }): JSX.Element {
   if (props.errors.length === 0) return <></>;
   return (
     <div class="error-summary" role="alert" tabindex="-1">
       <h2>{props.page.t('error.summary')}</h2>
       <ul>
         {props.errors.map((e) => (
-          <li>{e.field ? <a href={`#${e.field}`} safe>{e.message}</a> : <span safe>{e.message}</span>}</li>
+          <li lang={e.lang}>{e.field ? <a href={`#${e.field}`} safe>{e.message}</a> : <span safe>{e.message}</span>}</li>
         ))}
       </ul>
     </div>
@@ -93,12 +102,15 @@ export function CsrfField(props: { page: PageContext }): JSX.Element {
   return <input type="hidden" name="_csrf" value={props.page.csrf ?? ''} />;
 }
 
+const STATUS_MESSAGES = new Set([401, 403, 404, 409, 413, 429]);
+
 export function ErrorPage(props: { page: PageContext; status: number; message: string }): JSX.Element {
   const { t } = props.page;
+  const headline = t((STATUS_MESSAGES.has(props.status) ? `error.status.${props.status}` : 'error.status.other') as MessageKey);
   return (
-    <Layout page={props.page} title={t('error.title')}>
-      <h1>{t('error.title')}</h1>
-      <p class="lead" safe>{props.message}</p>
+    <Layout page={props.page} title={headline}>
+      <h1 safe>{headline}</h1>
+      <p class="lead">{t('error.detail')}: <span lang="en" safe>{props.message}</span></p>
       <p>
         {t('error.requestId')}: <code safe>{props.page.requestId}</code>
       </p>

@@ -36,12 +36,19 @@ export function pageContext(request: FastifyRequest, face: PageContext['face'], 
     lang: request.lang,
     t: translator(request.lang),
     path: request.url.split('?')[0] ?? '/',
+    query: queryWithoutLang(request.url),
     face,
     city: localName(request.lang, city),
     user: auth?.account ? { name: auth.account.displayName, department: departmentName ?? auth.account.department, roles: auth.account.roles } : null,
     csrf: auth?.csrfToken ?? null,
     requestId: request.id,
   };
+}
+
+function queryWithoutLang(url: string): string {
+  const query = new URLSearchParams(url.split('?')[1] ?? '');
+  query.delete('lang');
+  return query.toString();
 }
 
 export function sendPage(reply: FastifyReply, html: string | Promise<string>, status = 200): FastifyReply {

@@ -39,7 +39,7 @@ describe('the egov command', () => {
     const file = path.join(data, 'egov.sqlite');
     // Put a few real entries in through the demo seed of a short-lived hub process.
     const seeded = spawnSync(process.execPath, ['--import', 'tsx', '-e', `
-      const { openHubDatabase } = await import('./src/hub/server.ts');
+      const { openHubDatabase } = await import('./src/hub/database.ts');
       const { loadConfig } = await import('./src/platform/config.ts');
       const { seedDemo } = await import('./src/hub/demo.ts');
       const db = await openHubDatabase(loadConfig({ flags: { data: ${JSON.stringify(data)} } }));

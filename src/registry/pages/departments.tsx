@@ -79,6 +79,26 @@ export function PublicDepartmentPage(props: { page: PageContext; department: Dep
   );
 }
 
+/**
+ * A labelled control with its error under the label (the government form pattern): the control is
+ * marked invalid and described by the message, so a screen reader reads both on reaching it.
+ */
+function Field(props: { id: string; label: string; errors: FieldError[]; children?: Html.Children }): JSX.Element {
+  const message = props.errors.find((e) => e.field === props.id)?.message;
+  return (
+    <div class={message ? 'field-error' : undefined}>
+      <label for={props.id} safe>{props.label}</label>
+      {message ? <p class="message" id={`${props.id}-error`} safe>{message}</p> : ''}
+      {props.children}
+    </div>
+  );
+}
+
+/** The attributes of a control whose field has an error (see Field). */
+function invalid(errors: FieldError[], field: string): Record<string, string> {
+  return errors.some((e) => e.field === field) ? { 'aria-invalid': 'true', 'aria-describedby': `${field}-error` } : {};
+}
+
 export interface DepartmentFormValues {
   code?: string; slug?: string; kind?: string; division?: string; parent?: string; nameZh?: string; nameEn?: string;
 }
@@ -99,27 +119,34 @@ export function ConsoleDepartmentsPage(props: {
           <summary>{t('form.create')}</summary>
           <form method="post" action="/console/departments" novalidate>
             <CsrfField page={props.page} />
-            <label for="code">{t('departments.code')}</label>
-            <input type="text" id="code" name="code" value={v.code ?? ''} maxlength="18" autocapitalize="characters" spellcheck="false" />
-            <label for="nameZh">{t('departments.name')}</label>
-            <input type="text" id="nameZh" name="nameZh" value={v.nameZh ?? ''} />
-            <label for="nameEn">{t('departments.nameEn')}</label>
-            <input type="text" id="nameEn" name="nameEn" value={v.nameEn ?? ''} />
-            <label for="slug">{t('departments.slug')}</label>
-            <input type="text" id="slug" name="slug" value={v.slug ?? ''} spellcheck="false" />
-            <label for="kind">{t('departments.kind')}</label>
-            <select id="kind" name="kind">
-              {departmentKinds.map((k) => <option value={k} selected={v.kind === k}>{t(`kind.${k}` as MessageKey)}</option>)}
-            </select>
-            <label for="division">{t('departments.division')}</label>
-            <select id="division" name="division">
-              {props.divisions.map((d) => <option value={d.code} selected={v.division === d.code} safe>{localName(lang, d)}</option>)}
-            </select>
-            <label for="parent">{t('departments.parent')} {t('form.optional')}</label>
-            <select id="parent" name="parent">
-              <option value="">{t('departments.none')}</option>
-              {props.departments.map((d) => <option value={d.code} selected={v.parent === d.code} safe>{localName(lang, d)}</option>)}
-            </select>
+            <Field id="code" label={t('departments.code')} errors={props.errors}>
+              <input type="text" id="code" name="code" value={v.code ?? ''} maxlength="18" autocapitalize="characters" spellcheck="false" {...invalid(props.errors, 'code')} />
+            </Field>
+            <Field id="nameZh" label={t('departments.name')} errors={props.errors}>
+              <input type="text" id="nameZh" name="nameZh" value={v.nameZh ?? ''} {...invalid(props.errors, 'nameZh')} />
+            </Field>
+            <Field id="nameEn" label={t('departments.nameEn')} errors={props.errors}>
+              <input type="text" id="nameEn" name="nameEn" value={v.nameEn ?? ''} {...invalid(props.errors, 'nameEn')} />
+            </Field>
+            <Field id="slug" label={t('departments.slug')} errors={props.errors}>
+              <input type="text" id="slug" name="slug" value={v.slug ?? ''} spellcheck="false" {...invalid(props.errors, 'slug')} />
+            </Field>
+            <Field id="kind" label={t('departments.kind')} errors={props.errors}>
+              <select id="kind" name="kind" {...invalid(props.errors, 'kind')}>
+                {departmentKinds.map((k) => <option value={k} selected={v.kind === k}>{t(`kind.${k}` as MessageKey)}</option>)}
+              </select>
+            </Field>
+            <Field id="division" label={t('departments.division')} errors={props.errors}>
+              <select id="division" name="division" {...invalid(props.errors, 'division')}>
+                {props.divisions.map((d) => <option value={d.code} selected={v.division === d.code} safe>{localName(lang, d)}</option>)}
+              </select>
+            </Field>
+            <Field id="parent" label={`${t('departments.parent')} ${t('form.optional')}`} errors={props.errors}>
+              <select id="parent" name="parent" {...invalid(props.errors, 'parent')}>
+                <option value="">{t('departments.none')}</option>
+                {props.departments.map((d) => <option value={d.code} selected={v.parent === d.code} safe>{localName(lang, d)}</option>)}
+              </select>
+            </Field>
             <div><button type="submit">{t('form.create')}</button></div>
           </form>
         </details>
