@@ -1,16 +1,22 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import { Gauge } from 'prom-client';
 import { Type } from 'typebox';
+import { catalogPageRoutes } from '../catalog/pages/routes.tsx';
+import { catalogRoutes } from '../catalog/routes.ts';
+import type { SharingPolicy } from '../catalog/sharing.service.ts';
+import { exchangeRoutes } from '../exchange/routes.ts';
 import { identityRoutes } from '../identity/routes.ts';
 import { mountOidc } from '../identity/oidc.ts';
 import { registerRequestAuth } from '../identity/request-auth.ts';
 import { signInRoutes } from '../identity/signin.routes.ts';
 import { journalRoutes } from '../journal/routes.ts';
 import { journalHead } from '../journal/service.ts';
+import { type WorkingCalendar, loadCalendar } from '../platform/calendar.ts';
 import { type Config, publicUrlOf } from '../platform/config.ts';
 import { createHttpApp, instrument, type HttpApp } from '../platform/http.ts';
 import { registryRoutes } from '../registry/routes.ts';
@@ -27,6 +33,9 @@ export interface Hub {
   readonly database: HubDatabase;
   readonly config: Config;
   readonly publicUrl: string;
+  /** Working days, from the built-in schedules and any in `${data}/calendar`. */
+  readonly calendar: WorkingCalendar;
+  readonly sharing: SharingPolicy;
   /** The city's names for page headers; read from the registry. */
   city(): Promise<CityNames>;
 }
@@ -35,13 +44,19 @@ export interface HubAppOptions {
   logStream?: NodeJS.WritableStream;
 }
 
+function faceOf(url: string): 'portal' | 'staff' | 'console' {
+  return url.startsWith('/console') ? 'console' : url.startsWith('/staff') || url.startsWith('/signin') ? 'staff' : 'portal';
+}
+
 const DEFAULT_CITY: CityNames = { nameZh: '本市', nameEn: 'City' };
 
 /** Builds the hub's HTTP app without listening, so tests can inject requests. */
 export async function buildHubApp(database: HubDatabase, config: Config, options: HubAppOptions = {}): Promise<{ app: HttpApp; hub: Hub }> {
   const publicUrl = publicUrlOf(config);
+  const calendar = loadCalendar({ extraDirs: [path.join(config.data, 'calendar')] });
   const hub: Hub = {
-    database, config, publicUrl,
+    database, config, publicUrl, calendar,
+    sharing: { calendar, replyDays: config.shareReplyDays },
     async city() {
       const instance = await getInstance(database);
       return instance ? { nameZh: instance.nameZh, nameEn: instance.nameEn } : DEFAULT_CITY;
@@ -53,7 +68,7 @@ export async function buildHubApp(database: HubDatabase, config: Config, options
     bodyLimit: config.bodyLimit,
     https: publicUrl.startsWith('https:'),
     ...(options.logStream && { logStream: options.logStream }),
-    renderErrorPage: (request, status, _code, message) => ErrorPage({ page: pageContext(request, 'portal', cityForErrors), status, message }) as string,
+    renderErrorPage: (request, status, _code, message) => ErrorPage({ page: pageContext(request, faceOf(request.url), cityForErrors), status, message }) as string,
   });
   app.addHook('onReady', async () => { cityForErrors = await hub.city(); });
 
@@ -103,6 +118,9 @@ export async function buildHubApp(database: HubDatabase, config: Config, options
     await registryRoutes(scope, hub);
     await identityRoutes(scope, hub);
     await journalRoutes(scope, hub);
+    await catalogRoutes(scope, hub);
+    await catalogPageRoutes(scope, hub);
+    await exchangeRoutes(scope, hub);
   });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -1,5 +1,9 @@
+import { demoRequests, demoResources } from '../catalog/demo-data.ts';
+import { publishResource } from '../catalog/service.ts';
+import { decideRequest, submitRequest, type SharingPolicy } from '../catalog/sharing.service.ts';
 import { createAccount, listAccounts, presetSecondFactor } from '../identity/service.ts';
-import { systemActor, type StaffRole } from '../platform/access.ts';
+import { type Actor, systemActor, type StaffRole } from '../platform/access.ts';
+import { chinaDate, loadCalendar } from '../platform/calendar.ts';
 import { demoCity, demoDepartments, demoDivisions } from '../registry/demo-data.ts';
 import { addContact, addDivision, addSystem, createDepartment, getInstance, setUpInstance } from '../registry/service.ts';
 import type { HubDatabase } from './database.ts';
@@ -59,5 +63,36 @@ export async function seedDemo(database: HubDatabase): Promise<{ seeded: boolean
       await presetSecondFactor(database, actor, account.id, DEMO_TOTP_SECRET);
     }
   }
+  await seedCatalog(database, codeOf);
   return { seeded: true };
+}
+
+/** Dalian's information resources, and a few sharing requests in every state, so the workbench is not empty. */
+async function seedCatalog(database: HubDatabase, codeOf: ReadonlyMap<string, string>): Promise<void> {
+  const code = (key: string) => {
+    const found = codeOf.get(key);
+    if (!found) throw new Error(`the demo catalog names an unknown department ${key}`);
+    return found;
+  };
+  const publisher = systemActor('demo');
+  for (const r of demoResources) await publishResource(database, publisher, { ...r, provider: code(r.provider) });
+
+  const policy: SharingPolicy = { calendar: loadCalendar(), replyDays: 10 };
+  const staff = (department: string, role: StaffRole): Actor => ({ actor: 'system:demo', kind: 'system', department, roles: [role], requestId: null });
+  const today = chinaDate(new Date());
+  for (const r of demoRequests) {
+    const request = await submitRequest(database, policy, staff(code(r.consumer), 'clerk'), {
+      resource: r.resource, consumerSystem: r.system, items: r.items, purpose: r.purpose, legalBasis: r.legalBasis,
+      ...(r.business ? { business: r.business } : {}), periodFrom: today, periodUntil: yearsAfter(today, r.years),
+    });
+    if (r.decisions.length) await decideRequest(database, policy, staff(request.provider, 'reviewer'), request.id, { items: r.decisions });
+  }
+}
+
+/** The same day `years` later (28 February for 29 February). */
+function yearsAfter(isoDate: string, years: number): string {
+  const day = new Date(`${isoDate}T00:00:00Z`);
+  day.setUTCFullYear(day.getUTCFullYear() + years);
+  if (day.getUTCDate() !== Number(isoDate.slice(8, 10))) day.setUTCDate(0);
+  return day.toISOString().slice(0, 10);
 }

@@ -43,6 +43,14 @@ async function headFor(tx: Kysely<any>): Promise<PendingHead> {
   return head;
 }
 
+/**
+ * For a transaction that reads before it writes (a counter, a uniqueness check under load):
+ * takes the journal's append lock first, so concurrent writers see each other's rows.
+ */
+export async function beginJournaledWrite(tx: Kysely<any>): Promise<void> {
+  await headFor(tx);
+}
+
 export async function appendChange(tx: Kysely<any>, ctx: ChangeContext, change: Change): Promise<JournalEntry> {
   const head = await headFor(tx);
   const unsigned: Omit<JournalTable, 'hash'> = {

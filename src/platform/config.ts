@@ -66,6 +66,16 @@ const settings = {
     doc: 'largest request body accepted, in bytes',
     parse: (v: string) => integerIn(v, 1024, 1024 * 1024 * 1024),
   },
+  shareReplyDays: {
+    flag: '--share-reply-days', env: 'EGOV_SHARE_REPLY_DAYS', default: '10',
+    doc: 'working days a provider has to answer a conditional sharing request',
+    parse: (v: string) => integerIn(v, 1, 60),
+  },
+  globalConfigTtl: {
+    flag: '--global-config-ttl', env: 'EGOV_GLOBAL_CONFIG_TTL', default: '600',
+    doc: 'seconds a signed global configuration stays valid for gateways',
+    parse: (v: string) => integerIn(v, 60, 7 * 86400),
+  },
   sqliteSync: {
     flag: '--sqlite-sync', env: 'EGOV_SQLITE_SYNC', default: 'full',
     doc: 'full: every commit is on disk before it is acknowledged (survives power loss); normal: survives a crash of the process but not of the machine',

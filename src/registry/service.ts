@@ -137,6 +137,11 @@ export async function listSystems(db: Db, department: string): Promise<Departmen
   return (await store.listSystems(db.db, department)).map(systemFromRow);
 }
 
+/** The systems of every department, in one query. */
+export async function listAllSystems(db: Db): Promise<DepartmentSystem[]> {
+  return (await store.listAllSystems(db.db)).map(systemFromRow);
+}
+
 export async function getSystem(db: Db, department: string, code: string): Promise<DepartmentSystem> {
   const row = await store.getSystem(db.db, department, code);
   if (!row) throw notFound(`department ${department} has no system ${code}`);

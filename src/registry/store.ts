@@ -76,6 +76,11 @@ export async function listSystems(db: Db, departmentId: string): Promise<SystemR
   return db.selectFrom('department_systems').selectAll().where('department_id', '=', departmentId).orderBy('code').execute();
 }
 
+/** Every department's systems in one query (the global configuration lists them all). */
+export async function listAllSystems(db: Db): Promise<SystemRow[]> {
+  return db.selectFrom('department_systems').selectAll().orderBy('department_id').orderBy('code').execute();
+}
+
 export async function getSystem(db: Db, departmentId: string, code: string): Promise<SystemRow | undefined> {
   return db.selectFrom('department_systems').selectAll()
     .where('department_id', '=', departmentId).where('code', '=', code).executeTakeFirst();

@@ -7,6 +7,7 @@ const sections: { href: string; key: MessageKey }[] = [
   { href: '/console/departments', key: 'console.departments' },
   { href: '/console/accounts', key: 'console.accounts' },
   { href: '/console/journal', key: 'console.journal' },
+  { href: '/console/catalog', key: 'console.catalog' },
 ];
 
 export function ConsoleNav(props: { page: PageContext }): JSX.Element {

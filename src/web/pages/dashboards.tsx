@@ -16,6 +16,13 @@ export function WorkbenchPage(props: {
       <p>{t('staff.roles')}: {props.account.roles.map((r) => t(`role.${r}` as MessageKey)).join('、')}</p>
       <h2>{t('staff.queue')}</h2>
       <p>{t('staff.queue.empty')}</p>
+      <h2 safe>{t('staff.sharing')}</h2>
+      <p safe>{t('staff.sharing.text')}</p>
+      <ul>
+        <li><a href="/staff/catalog" safe>{t('catalog.title')}</a></li>
+        <li><a href="/staff/sharing/incoming" safe>{t('sharing.incoming.title')}</a></li>
+        <li><a href="/staff/sharing/outgoing" safe>{t('sharing.outgoing.title')}</a></li>
+      </ul>
       {props.department ? (
         <>
           <h2>{t('staff.department')}: <span safe>{localName(lang, props.department)}</span></h2>

@@ -5,9 +5,9 @@ import { Layout, type PageContext } from '../layout.tsx';
 
 export function HomePage(props: { page: PageContext; departmentCount: number }): JSX.Element {
   const { t } = props.page;
-  const sections: { key: MessageKey; text: MessageKey; href: string | null }[] = [
+  const sections: { key: MessageKey; text: MessageKey; href: string | null; more?: { href: string; key: MessageKey } }[] = [
     { key: 'home.section.services', text: 'home.section.services.text', href: null },
-    { key: 'home.section.disclosure', text: 'home.section.disclosure.text', href: null },
+    { key: 'home.section.disclosure', text: 'home.section.disclosure.text', href: null, more: { href: '/open-data', key: 'home.section.disclosure.openData' } },
     { key: 'home.section.interaction', text: 'home.section.interaction.text', href: null },
     { key: 'home.section.departments', text: 'home.section.departments.text', href: '/departments' },
   ];
@@ -22,7 +22,8 @@ export function HomePage(props: { page: PageContext; departmentCount: number }):
           <li>
             <h3>{s.href ? <a href={s.href}>{t(s.key)}</a> : t(s.key)}</h3>
             <p safe>{t(s.text, { count: props.departmentCount })}</p>
-            {s.href ? '' : <span class="tag">{t('home.section.soon')}</span>}
+            {s.more ? <p><a href={s.more.href} safe>{t(s.more.key)}</a></p> : ''}
+            {s.href || s.more ? '' : <span class="tag" safe>{t('home.section.soon')}</span>}
           </li>
         ))}
       </ul>
