@@ -23,6 +23,6 @@ if (files.length === 0) {
   process.exit(1);
 }
 const result = spawnSync(process.execPath, [
-  '--import', 'tsx', '--test', '--test-reporter=spec', '--test-timeout=180000', '--test-concurrency=2', ...files,
+  '--import', 'tsx', '--test', '--test-reporter=spec', '--test-timeout=600000', '--test-concurrency=2', ...files,
 ], { stdio: 'inherit' });
 process.exit(result.status ?? 1);
