@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Locator, Page, Response } from 'playwright-core';
+import type { Browser, Page, Response } from 'playwright-core';
 import type { ResourceInput } from '../src/catalog/schema.ts';
 import { publishResource } from '../src/catalog/service.ts';
 import { DEMO_PASSWORD, seedDemo } from '../src/hub/demo.ts';
@@ -14,7 +14,7 @@ import { chinaDate } from '../src/platform/calendar.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { getDepartmentBySlug } from '../src/registry/service.ts';
 import { t, type MessageKey } from '../src/web/i18n.ts';
-import { browserSkip, expectAccessible, launchBrowser } from './support/browser.ts';
+import { browserSkip, expectAccessible, follow, launchBrowser, screenshot, visit as visitUrl, withContext as withBrowserContext } from './support/browser.ts';
 
 /**
  * The catalog and sharing workflow in a real browser: a consumer clerk finds a resource by a
@@ -23,7 +23,6 @@ import { browserSkip, expectAccessible, launchBrowser } from './support/browser.
  * Every page visited must pass axe (WCAG 2.2 AA); the request is also sent with JavaScript off.
  * Set EGOV_SCREENSHOTS to a folder to keep screenshots of a few pages.
  */
-const screenshotDir = process.env.EGOV_SCREENSHOTS;
 const zh = (key: MessageKey, params?: Record<string, string | number>) => t('zh-CN', key, params);
 
 const RESOURCE_NAME = '常住人口户籍信息';
@@ -67,7 +66,9 @@ describe('catalog and sharing in Chromium', { skip: browserSkip }, () => {
   let dataDir: string;
   let running: RunningHub | undefined;
   let browser: Browser | undefined;
-  let base: string;
+  let base = '';
+  const withContext = (options: { javaScriptEnabled?: boolean }, body: (page: Page) => Promise<void>) => withBrowserContext(browser!, options, body);
+  const visit = (page: Page, pathname: string, status = 200) => visitUrl(page, base + pathname, status);
   /** The request the provider decides on, filled in by the first test. */
   let requestNumber = '';
   let requestPath = '';
@@ -97,39 +98,6 @@ describe('catalog and sharing in Chromium', { skip: browserSkip }, () => {
       }
     }
   });
-
-  async function withContext(options: { javaScriptEnabled?: boolean }, body: (page: Page) => Promise<void>): Promise<void> {
-    const context: BrowserContext = await browser!.newContext(options);
-    context.setDefaultTimeout(15_000);
-    try {
-      await body(await context.newPage());
-    } finally {
-      await context.close();
-    }
-  }
-
-  async function visit(page: Page, pathname: string, status = 200): Promise<Response> {
-    const response = await page.goto(base + pathname);
-    assert.ok(response, `no response for ${pathname}`);
-    assert.equal(response.status(), status, `status of ${pathname}`);
-    await expectAccessible(page, pathname);
-    return response;
-  }
-
-  /** Clicks something that submits a form or follows a link and returns the final page's response (after redirects). */
-  async function follow(page: Page, target: Locator): Promise<Response> {
-    const responded = page.waitForResponse((r) => r.request().isNavigationRequest() && r.frame() === page.mainFrame() && (r.status() < 300 || r.status() >= 400));
-    const loaded = page.waitForEvent('load');
-    await target.click();
-    const [response] = await Promise.all([responded, loaded]);
-    return response;
-  }
-
-  async function screenshot(page: Page, name: string): Promise<void> {
-    if (!screenshotDir) return;
-    mkdirSync(screenshotDir, { recursive: true });
-    await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
-  }
 
   /** Signs in a staff member without a second factor (clerks and reviewers). */
   async function signIn(page: Page, username: string, check = true): Promise<void> {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Locator, Page, Response } from 'playwright-core';
+import type { Browser, Page, Response } from 'playwright-core';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET, demoAccounts, seedDemo } from '../src/hub/demo.ts';
 import { startHub, type RunningHub } from '../src/hub/server.ts';
 import { currentTotp } from '../src/identity/totp.ts';
@@ -11,7 +11,7 @@ import { loadConfig } from '../src/platform/config.ts';
 import { demoDepartments } from '../src/registry/demo-data.ts';
 import { governmentUscc } from '../src/registry/uscc.ts';
 import { t, type Lang, type MessageKey } from '../src/web/i18n.ts';
-import { browserSkip, expectAccessible, launchBrowser } from './support/browser.ts';
+import { browserSkip, expectAccessible, follow, launchBrowser, screenshot, visit as visitUrl, withContext as withBrowserContext } from './support/browser.ts';
 
 /**
  * The three faces in a real browser: the public portal, the staff workbench and the operations
@@ -19,7 +19,6 @@ import { browserSkip, expectAccessible, launchBrowser } from './support/browser.
  * Set EGOV_SCREENSHOTS to a folder to keep screenshots of a few pages.
  */
 const zh = (key: MessageKey, params?: Record<string, string | number>) => t('zh-CN', key, params);
-const screenshotDir = process.env.EGOV_SCREENSHOTS;
 const psb = demoDepartments.find((d) => d.key === 'psb')!;
 
 // Each test carries the skip reason (rather than the suite) so the summary counts them as skipped.
@@ -29,7 +28,9 @@ describe('portal, workbench and console in Chromium', () => {
   let dataDir: string | undefined;
   let running: RunningHub | undefined;
   let browser: Browser | undefined;
-  let base: string;
+  let base = '';
+  const withContext = (options: { javaScriptEnabled?: boolean }, body: (page: Page) => Promise<void>) => withBrowserContext(browser!, options, body);
+  const visit = (page: Page, pathname: string, status = 200) => visitUrl(page, base + pathname, status);
 
   before(async () => {
     if (browserSkip) return;
@@ -52,45 +53,6 @@ describe('portal, workbench and console in Chromium', () => {
       }
     }
   });
-
-  /** A fresh browser context (its own cookies), closed however the test ends. */
-  async function withContext(options: { javaScriptEnabled?: boolean }, body: (page: Page) => Promise<void>): Promise<void> {
-    const context: BrowserContext = await browser!.newContext(options);
-    // Well under the test timeout, so a missing element fails with its locator instead of a timeout.
-    context.setDefaultTimeout(15_000);
-    try {
-      await body(await context.newPage());
-    } finally {
-      await context.close();
-    }
-  }
-
-  /** Goes to a path of the hub, checks the status, and runs axe on the page. */
-  async function visit(page: Page, pathname: string, status = 200): Promise<Response> {
-    const response = await page.goto(base + pathname);
-    assert.ok(response, `no response for ${pathname}`);
-    assert.equal(response.status(), status, `status of ${pathname}`);
-    await expectAccessible(page, pathname);
-    return response;
-  }
-
-  /**
-   * Clicks something that submits a form or follows a link, waits for the resulting page (after
-   * any redirects) to load, and returns its response.
-   */
-  async function follow(page: Page, target: Locator): Promise<Response> {
-    const responded = page.waitForResponse((r) => r.request().isNavigationRequest() && r.frame() === page.mainFrame() && (r.status() < 300 || r.status() >= 400));
-    const loaded = page.waitForEvent('load');
-    await target.click();
-    const [response] = await Promise.all([responded, loaded]);
-    return response;
-  }
-
-  async function screenshot(page: Page, name: string): Promise<void> {
-    if (!screenshotDir) return;
-    mkdirSync(screenshotDir, { recursive: true });
-    await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
-  }
 
   /** The time step of each administrator's last code: a code is accepted once per 30 s step. */
   const usedSteps = new Map<string, number>();

@@ -1,6 +1,8 @@
-import { existsSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page, type Response } from 'playwright-core';
 
 /**
  * Browser tests drive Debian's Chromium (/usr/bin/chromium) through playwright-core. When it is
@@ -69,4 +71,45 @@ export async function expectAccessible(page: Page, label = page.url()): Promise<
     return `  ${v.id} (${v.impact ?? 'unknown impact'}): ${v.help}\n    ${v.helpUrl}\n${targets.join('\n')}`;
   });
   throw new Error(`accessibility violations on ${label}:\n${lines.join('\n')}`);
+}
+
+/** A fresh browser context (its own cookies), closed however the test ends. */
+export async function withContext(browser: Browser, options: { javaScriptEnabled?: boolean }, body: (page: Page) => Promise<void>): Promise<void> {
+  const context = await browser.newContext(options);
+  // Well under the test timeout, so a missing element fails with its locator instead of a timeout.
+  context.setDefaultTimeout(15_000);
+  try {
+    await body(await context.newPage());
+  } finally {
+    await context.close();
+  }
+}
+
+/** Goes to a URL, checks the status, and runs axe on the page. */
+export async function visit(page: Page, url: string, status = 200): Promise<Response> {
+  const response = await page.goto(url);
+  assert.ok(response, `no response for ${url}`);
+  assert.equal(response.status(), status, `status of ${url}`);
+  await expectAccessible(page, new URL(url).pathname);
+  return response;
+}
+
+/**
+ * Clicks something that submits a form or follows a link, waits for the resulting page (after
+ * any redirects) to load, and returns its response.
+ */
+export async function follow(page: Page, target: Locator): Promise<Response> {
+  const responded = page.waitForResponse((r) => r.request().isNavigationRequest() && r.frame() === page.mainFrame() && (r.status() < 300 || r.status() >= 400));
+  const loaded = page.waitForEvent('load');
+  await target.click();
+  const [response] = await Promise.all([responded, loaded]);
+  return response;
+}
+
+/** Saves a full-page screenshot when EGOV_SCREENSHOTS names a folder (for people checking the layout). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = process.env.EGOV_SCREENSHOTS;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
 }

@@ -5,6 +5,7 @@ import { consoleOrRedirect, staffOrRedirect } from '../identity/request-auth.ts'
 import { countAccounts, listColleagues } from '../identity/service.ts';
 import { journalHead } from '../journal/service.ts';
 import { countDepartments, findDepartment, listContacts, listDepartments, listSystems } from '../registry/service.ts';
+import { chinaDate } from '../platform/calendar.ts';
 import { localName } from './i18n.ts';
 import { pageContext, sendPage } from './page-context.ts';
 import { ConsoleOverviewPage, WorkbenchPage } from './pages/dashboards.tsx';
@@ -48,6 +49,8 @@ export async function webRoutes(app: HttpApp, hub: Hub): Promise<void> {
     return sendPage(reply, ConsoleOverviewPage({
       page, departments: await countDepartments(db), accounts: await countAccounts(db), journal: await journalHead(db.db),
       database: `${db.kind}: ${db.location}`,
+      // Deadlines run up to about three months ahead; warn before they reach a year without a schedule.
+      yearsWithoutSchedule: hub.calendar.yearsWithoutSchedule(chinaDate(new Date()), chinaDate(new Date(Date.now() + 90 * 86_400_000))),
     }) as string);
   });
 }

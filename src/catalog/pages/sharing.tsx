@@ -34,36 +34,44 @@ export function IncomingPage(props: { page: PageContext; requests: SharingReques
       <SharingNav page={props.page} />
       <h1 safe>{t('sharing.incoming.title')}</h1>
       <p class="lead" safe>{t('sharing.incoming.lead')}</p>
-      {rows.length === 0 ? <p safe>{t('sharing.none')}</p> : (
-        <table class="queue">
-          <thead>
-            <tr>
-              <th scope="col" safe>{t('sharing.number')}</th>
-              <th scope="col" safe>{t('sharing.resource')}</th>
-              <th scope="col" safe>{t('sharing.consumer')}</th>
-              <th scope="col" safe>{t('sharing.submitted')}</th>
-              <th scope="col" safe>{t('sharing.status')}</th>
-              <th scope="col" safe>{t('sharing.due')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr class={r.overdue ? 'overdue-row' : undefined}>
-                <th scope="row"><a href={`/staff/sharing/requests/${r.id}`} safe>{r.number}</a></th>
-                <td safe>{requestName(lang, r)}</td>
-                <td safe>{`${props.departmentNames.get(r.consumer) ?? r.consumer} · ${r.consumerSystem}`}</td>
-                <td safe>{chinaDay(r.submittedAt)}</td>
-                <td>
-                  <span safe>{named(t, 'request.status', r.status)}</span>
-                  <ItemStatuses page={props.page} request={r} />
-                </td>
-                <td><DueText page={props.page} request={r} /></td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <RequestTable page={props.page} requests={rows} counterpart="consumer" departmentNames={props.departmentNames} />
     </Layout>
+  );
+}
+
+/** Requests as a queue: the consumer's view names the provider, the provider's view the consumer and its system. */
+function RequestTable(props: { page: PageContext; requests: SharingRequest[]; counterpart: 'consumer' | 'provider'; departmentNames: Map<string, string> }): JSX.Element {
+  const { t, lang } = props.page;
+  if (props.requests.length === 0) return <p safe>{t('sharing.none')}</p>;
+  const byProvider = props.counterpart === 'provider';
+  return (
+    <table class="queue">
+      <thead>
+        <tr>
+          <th scope="col" safe>{t('sharing.number')}</th>
+          <th scope="col" safe>{t('sharing.resource')}</th>
+          <th scope="col" safe>{t(byProvider ? 'sharing.provider' : 'sharing.consumer')}</th>
+          <th scope="col" safe>{t('sharing.submitted')}</th>
+          <th scope="col" safe>{t('sharing.status')}</th>
+          <th scope="col" safe>{t('sharing.due')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.requests.map((r) => (
+          <tr class={r.overdue ? 'overdue-row' : undefined}>
+            <th scope="row"><a href={`/staff/sharing/requests/${r.id}`} safe>{r.number}</a></th>
+            <td safe>{byProvider ? `${requestName(lang, r)} · ${r.consumerSystem}` : requestName(lang, r)}</td>
+            <td safe>{byProvider ? props.departmentNames.get(r.provider) ?? r.provider : `${props.departmentNames.get(r.consumer) ?? r.consumer} · ${r.consumerSystem}`}</td>
+            <td safe>{chinaDay(r.submittedAt)}</td>
+            <td>
+              <span safe>{named(t, 'request.status', r.status)}</span>
+              <ItemStatuses page={props.page} request={r} />
+            </td>
+            <td><DueText page={props.page} request={r} /></td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
@@ -121,35 +129,7 @@ export function OutgoingPage(props: {
         </table>
       )}
       <h2 id="requests" safe>{t('sharing.requests')}</h2>
-      {rows.length === 0 ? <p safe>{t('sharing.none')}</p> : (
-        <table class="queue">
-          <thead>
-            <tr>
-              <th scope="col" safe>{t('sharing.number')}</th>
-              <th scope="col" safe>{t('sharing.resource')}</th>
-              <th scope="col" safe>{t('sharing.provider')}</th>
-              <th scope="col" safe>{t('sharing.submitted')}</th>
-              <th scope="col" safe>{t('sharing.status')}</th>
-              <th scope="col" safe>{t('sharing.due')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr class={r.overdue ? 'overdue-row' : undefined}>
-                <th scope="row"><a href={`/staff/sharing/requests/${r.id}`} safe>{r.number}</a></th>
-                <td safe>{`${requestName(lang, r)} · ${r.consumerSystem}`}</td>
-                <td safe>{props.departmentNames.get(r.provider) ?? r.provider}</td>
-                <td safe>{chinaDay(r.submittedAt)}</td>
-                <td>
-                  <span safe>{named(t, 'request.status', r.status)}</span>
-                  <ItemStatuses page={props.page} request={r} />
-                </td>
-                <td><DueText page={props.page} request={r} /></td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <RequestTable page={props.page} requests={rows} counterpart="provider" departmentNames={props.departmentNames} />
       <p><a href="/staff/catalog" safe>{t('sharing.catalogLink')}</a></p>
     </Layout>
   );

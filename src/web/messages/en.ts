@@ -105,6 +105,7 @@ export const en: Record<MessageKey, string> = {
   'console.count.accounts': 'Accounts',
   'console.count.journal': 'Journal entries',
   'console.database': 'Database',
+  'console.calendarMissing': 'The holiday schedule for {years} has not been loaded: deadlines in those years count Monday to Friday only. When the State Council publishes it, put the schedule file into the calendar folder of the data folder and restart.',
 
   'role.platform_admin': 'Platform administrator',
   'role.dept_admin': 'Department administrator',

@@ -104,6 +104,7 @@ export const zhCN = {
   'console.count.accounts': '账号数',
   'console.count.journal': '日志条目',
   'console.database': '数据库',
+  'console.calendarMissing': '尚未导入 {years} 年的节假日安排：这些年份的期限暂按周一至周五计算。请在国务院公布后将安排文件放入数据目录的 calendar 文件夹并重启。',
 
   'role.platform_admin': '平台管理员',
   'role.dept_admin': '部门管理员',

@@ -43,12 +43,17 @@ export function WorkbenchPage(props: {
 
 export function ConsoleOverviewPage(props: {
   page: PageContext; departments: number; accounts: number; journal: JournalHead; database: string;
+  /** Years the next deadlines reach whose holiday schedule has not been loaded. */
+  yearsWithoutSchedule: number[];
 }): JSX.Element {
   const { t } = props.page;
   return (
     <Layout page={props.page} title={t('console.title')}>
       <ConsoleNav page={props.page} />
       <h1>{t('console.title')}</h1>
+      {props.yearsWithoutSchedule.length ? (
+        <p class="notice bad" role="status" safe>{t('console.calendarMissing', { years: props.yearsWithoutSchedule.join(', ') })}</p>
+      ) : ''}
       <ul class="stats">
         <li><strong>{String(props.departments)}</strong><a href="/console/departments">{t('console.count.departments')}</a></li>
         <li><strong>{String(props.accounts)}</strong><a href="/console/accounts">{t('console.count.accounts')}</a></li>
