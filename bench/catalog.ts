@@ -596,7 +596,9 @@ async function openSqliteTarget(): Promise<Target> {
   await migrate(database, hubMigrations);
   const close = async () => {
     await database.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    // --keep leaves the database for profiling queries by hand.
+    if (process.argv.includes('--keep')) progress(`kept ${dataDir}`);
+    else rmSync(dataDir, { recursive: true, force: true });
   };
   return { suffix: '', database, dataDir, close, numbers: new Map(), members: [] };
 }

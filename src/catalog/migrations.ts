@@ -39,16 +39,32 @@ export const catalogMigrations: MigrationSet = {
     // expression GIN index on PostgreSQL. Neither adds a column to the journaled row.
     if (kind === 'sqlite') {
       await sql`create virtual table catalog_fts using fts5(search_title, search_body, content='catalog_resources', content_rowid='rowid', tokenize='unicode61 remove_diacritics 0')`.execute(db);
-      await sql`create trigger catalog_fts_insert after insert on catalog_resources begin
+      // Withdrawn resources leave the index, so a search counts its matches in the index alone.
+      await sql`create trigger catalog_fts_insert after insert on catalog_resources when new.withdrawn = 0 begin
         insert into catalog_fts(rowid, search_title, search_body) values (new.rowid, new.search_title, new.search_body); end`.execute(db);
-      await sql`create trigger catalog_fts_delete after delete on catalog_resources begin
+      await sql`create trigger catalog_fts_delete after delete on catalog_resources when old.withdrawn = 0 begin
         insert into catalog_fts(catalog_fts, rowid, search_title, search_body) values ('delete', old.rowid, old.search_title, old.search_body); end`.execute(db);
       await sql`create trigger catalog_fts_update after update on catalog_resources begin
-        insert into catalog_fts(catalog_fts, rowid, search_title, search_body) values ('delete', old.rowid, old.search_title, old.search_body);
-        insert into catalog_fts(rowid, search_title, search_body) values (new.rowid, new.search_title, new.search_body); end`.execute(db);
+        insert into catalog_fts(catalog_fts, rowid, search_title, search_body) select 'delete', old.rowid, old.search_title, old.search_body where old.withdrawn = 0;
+        insert into catalog_fts(rowid, search_title, search_body) select new.rowid, new.search_title, new.search_body where new.withdrawn = 0; end`.execute(db);
     } else {
-      // The expression must be exactly the one textMatches() in platform/db searches with.
-      await sql`create index catalog_resources_search on catalog_resources using gin ((setweight(array_to_tsvector(string_to_array(search_title, ' ')), 'A') || setweight(array_to_tsvector(string_to_array(search_body, ' ')), 'B')))`.execute(db);
+      // A side table holds the tsvector, kept by a trigger (replay included), so ranking reads a
+      // stored vector instead of rebuilding it for every match; the journaled row stays the same
+      // on both databases.
+      await sql`create table catalog_search (id text primary key references catalog_resources(id) on delete cascade, vector tsvector not null)`.execute(db);
+      await sql`create index catalog_search_vector on catalog_search using gin (vector)`.execute(db);
+      await sql`create function catalog_search_sync() returns trigger language plpgsql as $$
+        begin
+          if new.withdrawn <> 0 then
+            delete from catalog_search where id = new.id;
+          else
+            insert into catalog_search (id, vector)
+            values (new.id, setweight(array_to_tsvector(string_to_array(new.search_title, ' ')), 'A') || setweight(array_to_tsvector(string_to_array(new.search_body, ' ')), 'B'))
+            on conflict (id) do update set vector = excluded.vector;
+          end if;
+          return new;
+        end $$`.execute(db);
+      await sql`create trigger catalog_search_sync after insert or update of search_title, search_body, withdrawn on catalog_resources for each row execute function catalog_search_sync()`.execute(db);
     }
 
     await db.schema.createTable('catalog_items')

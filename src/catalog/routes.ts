@@ -15,6 +15,7 @@ const Side = Type.Optional(Type.Enum(['incoming', 'outgoing', 'all'], {
 
 const CatalogPage = Type.Object({
   total: Type.Number(),
+  ranked: Type.Boolean({ description: 'false when the words matched too much of the catalog to rank; use more specific words' }),
   resources: Type.Array(Type.Object({ ...ResourceSummary.properties, itemNames: Type.Array(Type.String(), { description: 'Chinese labels of the data items' }) })),
 });
 

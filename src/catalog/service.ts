@@ -143,6 +143,8 @@ export interface CatalogQuery {
 
 export interface CatalogPage {
   total: number;
+  /** False when the words were too common to rank (the page suggests more specific words). */
+  ranked: boolean;
   resources: (ResourceSummary & { itemNames: string[] })[];
 }
 
@@ -153,6 +155,7 @@ export async function searchCatalog(db: Db, query: CatalogQuery): Promise<Catalo
   const items = await store.itemsOfResources(db.db, page.rows.map((r) => r.id));
   return {
     total: page.total,
+    ranked: page.ranked,
     resources: page.rows.map((row) => {
       const { items: _items, openapi: _openapi, ...summary } = resourceFromRows(row, []);
       return { ...summary, itemNames: items.filter((i) => i.resource_id === row.id).map((i) => i.label_zh) };

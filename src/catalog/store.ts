@@ -2,7 +2,7 @@ import { sql, type Updateable } from 'kysely';
 import type { HubTx as Db } from '../hub/database.ts';
 import type { ChangeContext } from '../journal/schema.ts';
 import { deleteRow, insertRow, updateRow } from '../journal/service.ts';
-import { dbKindOf, textMatches } from '../platform/db/index.ts';
+import { dbKindOf, textMatchCount, textMatches } from '../platform/db/index.ts';
 import type { ItemRow, ResourceRow, ResourceVersionRow } from './schema.ts';
 
 export async function getResource(db: Db, id: string): Promise<ResourceRow | undefined> {
@@ -77,30 +77,54 @@ export interface ResourceFilter {
   includeWithdrawn?: boolean | undefined;
 }
 
+const SEARCH_INDEX = { table: 'catalog_resources', fts: 'catalog_fts', vectors: 'catalog_search' };
+
+/**
+ * Past this many matches a query is too common to rank usefully (a single character found in
+ * most names), and scoring every match would cost more than the answer is worth: the page gets
+ * matches in index order and is told the search was not ranked.
+ */
+const RANKING_LIMIT = 20_000;
+
 export interface SearchPage {
   rows: ResourceRow[];
   total: number;
+  ranked: boolean;
 }
 
-/** Resources matching every search term (all when there are none), best first, with filters. */
+/**
+ * Resources matching every search term (all when there are none), best first, with filters.
+ * The search index holds only resources that are not withdrawn, so without other filters the
+ * count and the best rows come from the index alone.
+ */
 export async function searchResources(db: Db, terms: readonly string[], filter: ResourceFilter, limit: number, offset: number): Promise<SearchPage> {
-  let query = terms.length
-    ? db.selectFrom(textMatches(dbKindOf(db), { table: 'catalog_resources', fts: 'catalog_fts', title: 'search_title', body: 'search_body' }, terms).as('m'))
+  const kind = dbKindOf(db);
+  const filtered = Boolean(filter.provider || filter.sharingClass || filter.subject || filter.openOnly);
+  if (terms.length && !filtered && !filter.includeWithdrawn) {
+    const total = Number((await textMatchCount(kind, SEARCH_INDEX, terms).execute(db)).rows[0]?.n ?? 0);
+    const ranked = total <= RANKING_LIMIT;
+    const rows = await db.selectFrom(textMatches(kind, SEARCH_INDEX, terms, { ranked, top: offset + limit }).as('m'))
       .innerJoin('catalog_resources as r', 'r.id', sql.ref('m.id') as never)
-    : db.selectFrom('catalog_resources as r');
-  if (filter.provider) query = query.where('r.provider_id', '=', filter.provider);
-  if (filter.sharingClass) query = query.where('r.sharing_class', '=', filter.sharingClass);
-  if (filter.subject) query = query.where('r.subject', '=', filter.subject);
-  if (filter.openOnly) query = query.where('r.open_class', '=', 'open');
-  if (!filter.includeWithdrawn) query = query.where('r.withdrawn', '=', 0);
+      .selectAll('r').orderBy(sql`m.rank`).orderBy('r.code').limit(limit).offset(offset).execute();
+    return { rows: rows as ResourceRow[], total, ranked };
+  }
+  const from = (ranked: boolean) => {
+    let query = terms.length
+      ? db.selectFrom(textMatches(kind, SEARCH_INDEX, terms, { ranked }).as('m')).innerJoin('catalog_resources as r', 'r.id', sql.ref('m.id') as never)
+      : db.selectFrom('catalog_resources as r');
+    if (filter.provider) query = query.where('r.provider_id', '=', filter.provider);
+    if (filter.sharingClass) query = query.where('r.sharing_class', '=', filter.sharingClass);
+    if (filter.subject) query = query.where('r.subject', '=', filter.subject);
+    if (filter.openOnly) query = query.where('r.open_class', '=', 'open');
+    if (!filter.includeWithdrawn) query = query.where('r.withdrawn', '=', 0);
+    return query;
+  };
   const ordered = terms.length
-    ? query.orderBy(sql`m.rank`).orderBy('r.code')
-    : query.orderBy('r.updated_at', 'desc').orderBy('r.code');
-  const [rows, count] = await Promise.all([
-    ordered.selectAll('r').limit(limit).offset(offset).execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows: rows as ResourceRow[], total: Number(count.n) };
+    ? from(true).orderBy(sql`m.rank`).orderBy('r.code')
+    : from(false).orderBy('r.updated_at', 'desc').orderBy('r.code');
+  const rows = await ordered.selectAll('r').limit(limit).offset(offset).execute();
+  const count = await from(false).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return { rows: rows as ResourceRow[], total: Number(count.n), ranked: true };
 }
 
 export interface CatalogCount {

@@ -25,9 +25,10 @@ export const hubMigrations: MigrationSet = {
 /**
  * Tables that hold short-lived state of this process rather than the hub's state: sessions and
  * single sign-on artefacts. They are not journaled, so a standby does not carry them and a
- * replay does not reproduce them; people sign in again after a failover.
+ * replay does not reproduce them; people sign in again after a failover. catalog_search is
+ * derived by a trigger from journaled rows (PostgreSQL's search vectors).
  */
-export const unjournaledTables = ['journal', 'sessions', 'oidc_payloads'] as const;
+export const unjournaledTables = ['journal', 'sessions', 'oidc_payloads', 'catalog_search'] as const;
 
 /** Opens the hub's database as configured and brings its schema up to date. */
 export async function openHubDatabase(config: Config): Promise<HubDatabase> {

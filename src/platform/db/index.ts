@@ -161,26 +161,48 @@ export interface TextIndex {
   table: string;
   /** The SQLite FTS5 table that indexes it (content table = `table`). */
   fts: string;
-  title: string;
-  body: string;
+  /** The PostgreSQL table (id, vector tsvector) kept in step with it by a trigger. */
+  vectors: string;
 }
 
 /**
- * Rows of an indexed table whose tokens contain every term (terms ending in * match as
- * prefixes), as (id, rank) with lower rank first; title matches weigh ten times body matches.
- * Tokens are made by the caller (words and CJK bigrams), so both databases search the same ones:
- * FTS5 with bm25 on SQLite, a tsvector built from the token list with ts_rank on PostgreSQL.
+ * Full-text matching over tokens the caller made (words and CJK bigrams), so both databases
+ * search the same ones: FTS5 with bm25 on SQLite, a stored tsvector with ts_rank on PostgreSQL.
+ * Terms ending in * match as prefixes; every term must match. Title matches weigh ten times body
+ * matches; lower rank is better.
  */
-export function textMatches(kind: DbKind, index: TextIndex, terms: readonly string[]): RawBuilder<{ id: string; rank: number }> {
+function textQuery(kind: DbKind, terms: readonly string[]): string {
+  return kind === 'sqlite'
+    ? terms.map((t) => (t.endsWith('*') ? `"${t.slice(0, -1)}"*` : `"${t}"`)).join(' AND ')
+    : terms.map((t) => (t.endsWith('*') ? `'${t.slice(0, -1)}':*` : `'${t}'`)).join(' & ');
+}
+
+/**
+ * Matching rows as (id, rank). Scoring every match is what costs on a common word, so: `ranked:
+ * false` gives rank 0 without scoring (to filter or count), and `top` keeps only the best few
+ * inside the index (any few when unranked).
+ */
+export function textMatches(kind: DbKind, index: TextIndex, terms: readonly string[], options: { ranked: boolean; top?: number }): RawBuilder<{ id: string; rank: number }> {
+  const query = textQuery(kind, terms);
+  const top = options.top === undefined ? sql`` : options.ranked ? sql` order by rank limit ${options.top}` : sql` limit ${options.top}`;
   if (kind === 'sqlite') {
-    const query = terms.map((t) => (t.endsWith('*') ? `"${t.slice(0, -1)}"*` : `"${t}"`)).join(' AND ');
-    return sql`(select ${sql.ref(`${index.table}.id`)} as id, bm25(${sql.table(index.fts)}, 10.0, 1.0) as rank
-      from ${sql.table(index.fts)} join ${sql.table(index.table)} on ${sql.ref(`${index.table}.rowid`)} = ${sql.ref(`${index.fts}.rowid`)}
-      where ${sql.table(index.fts)} match ${query})`;
+    const fts = sql.table(index.fts);
+    const rank = options.ranked ? sql`bm25(${fts}, 10.0, 1.0)` : sql`0`;
+    return sql`(select ${sql.ref(`${index.table}.id`)} as id, m.rank as rank
+      from (select rowid as rid, ${rank} as rank from ${fts} where ${fts} match ${query}${top}) m
+      join ${sql.table(index.table)} on ${sql.ref(`${index.table}.rowid`)} = m.rid)`;
   }
-  const query = terms.map((t) => (t.endsWith('*') ? `'${t.slice(0, -1)}':*` : `'${t}'`)).join(' & ');
-  const vector = sql`(setweight(array_to_tsvector(string_to_array(${sql.ref(index.title)}, ' ')), 'A') || setweight(array_to_tsvector(string_to_array(${sql.ref(index.body)}, ' ')), 'B'))`;
-  return sql`(select id, -ts_rank('{0.1, 0.1, 0.1, 1.0}', ${vector}, ${query}::tsquery) as rank from ${sql.table(index.table)} where ${vector} @@ ${query}::tsquery)`;
+  const vectors = sql.table(index.vectors);
+  const rank = options.ranked ? sql`-ts_rank('{0.1, 0.1, 0.1, 1.0}', vector, ${query}::tsquery)` : sql`0`;
+  return sql`(select id, ${rank} as rank from ${vectors} where vector @@ ${query}::tsquery${top})`;
+}
+
+/** How many rows match, counted in the index alone. */
+export function textMatchCount(kind: DbKind, index: TextIndex, terms: readonly string[]): RawBuilder<{ n: number }> {
+  const query = textQuery(kind, terms);
+  return kind === 'sqlite'
+    ? sql`select count(*) as n from ${sql.table(index.fts)} where ${sql.table(index.fts)} match ${query}`
+    : sql`select count(*) as n from ${sql.table(index.vectors)} where vector @@ ${query}::tsquery`;
 }
 
 /** Names of this application's tables (migration bookkeeping excluded). */
