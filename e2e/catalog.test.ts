@@ -8,7 +8,6 @@ import type { ResourceInput } from '../src/catalog/schema.ts';
 import { publishResource } from '../src/catalog/service.ts';
 import { DEMO_PASSWORD, seedDemo } from '../src/hub/demo.ts';
 import { startHub, type RunningHub } from '../src/hub/server.ts';
-import { createAccount } from '../src/identity/service.ts';
 import { systemActor } from '../src/platform/access.ts';
 import { chinaDate } from '../src/platform/calendar.ts';
 import { loadConfig } from '../src/platform/config.ts';
@@ -80,8 +79,6 @@ describe('catalog and sharing in Chromium', { skip: browserSkip }, () => {
       const actor = systemActor('test');
       const psb = await getDepartmentBySlug(database, 'psb');
       await publishResource(database, actor, resourceOf(psb.code));
-      // The demo has no reviewer at the Public Security Bureau.
-      await createAccount(database, actor, { username: 'psb-reviewer', displayName: '钱志强', department: psb.code, roles: ['reviewer'], password: DEMO_PASSWORD });
     });
     base = running.url;
     browser = await launchBrowser();

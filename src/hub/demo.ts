@@ -29,6 +29,7 @@ export const demoAccounts: DemoAccount[] = [
   { username: 'auditor', displayName: '陈静', department: 'audit', roles: ['auditor'] },
   { username: 'psb-admin', displayName: '赵建国', department: 'psb', roles: ['dept_admin'] },
   { username: 'psb-clerk', displayName: '孙丽', department: 'psb', roles: ['clerk'] },
+  { username: 'psb-reviewer', displayName: '钱志强', department: 'psb', roles: ['reviewer'] },
   { username: 'amr-reviewer', displayName: '周明', department: 'amr', roles: ['reviewer'] },
   { username: 'amr-clerk', displayName: '吴芳', department: 'amr', roles: ['clerk'] },
   { username: 'hrss-clerk', displayName: '郑伟', department: 'hrss', roles: ['clerk', 'reviewer'] },
