@@ -51,16 +51,17 @@ export const catalogMigrations: MigrationSet = {
       // A side table holds the tsvector, kept by a trigger (replay included), so ranking reads a
       // stored vector instead of rebuilding it for every match; the journaled row stays the same
       // on both databases.
-      await sql`create table catalog_search (id text primary key references catalog_resources(id) on delete cascade, vector tsvector not null)`.execute(db);
+      // `title` is kept apart so ranking reads a small vector and never detoasts the full one.
+      await sql`create table catalog_search (id text primary key references catalog_resources(id) on delete cascade, vector tsvector not null, title tsvector not null)`.execute(db);
       await sql`create index catalog_search_vector on catalog_search using gin (vector)`.execute(db);
       await sql`create function catalog_search_sync() returns trigger language plpgsql as $$
         begin
           if new.withdrawn <> 0 then
             delete from catalog_search where id = new.id;
           else
-            insert into catalog_search (id, vector)
-            values (new.id, setweight(array_to_tsvector(string_to_array(new.search_title, ' ')), 'A') || setweight(array_to_tsvector(string_to_array(new.search_body, ' ')), 'B'))
-            on conflict (id) do update set vector = excluded.vector;
+            insert into catalog_search (id, vector, title)
+            values (new.id, array_to_tsvector(string_to_array(new.search_title || ' ' || new.search_body, ' ')), array_to_tsvector(string_to_array(new.search_title, ' ')))
+            on conflict (id) do update set vector = excluded.vector, title = excluded.title;
           end if;
           return new;
         end $$`.execute(db);

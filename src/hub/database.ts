@@ -30,6 +30,16 @@ export const hubMigrations: MigrationSet = {
  */
 export const unjournaledTables = ['journal', 'sessions', 'oidc_payloads', 'catalog_search'] as const;
 
+/**
+ * Columns the journal carries (a standby needs them to take over) but that nobody reads through
+ * the journal API: password and client-secret hashes and authenticator keys. An operator who can
+ * audit changes must not be able to lift an administrator's second factor from them.
+ */
+export const secretColumns: Readonly<Record<string, readonly string[]>> = {
+  accounts: ['password_hash', 'totp_secret', 'totp_last_step'],
+  api_clients: ['secret_hash'],
+};
+
 /** Opens the hub's database as configured and brings its schema up to date. */
 export async function openHubDatabase(config: Config): Promise<HubDatabase> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.data, sqliteSync: config.sqliteSync }) as HubDatabase;

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HubDatabase } from '../hub/database.ts';
 import { type Actor, type StaffRole, requireRole } from '../platform/access.ts';
@@ -72,9 +73,16 @@ export function registerRequestAuth(app: HttpApp, database: HubDatabase, verifyB
 function checkCsrf(request: FastifyRequest, expected: string): void {
   const body = request.body as Record<string, unknown> | undefined;
   const given = request.headers['x-csrf-token'] ?? (typeof body?._csrf === 'string' ? body._csrf : undefined);
-  if (given !== expected) {
+  if (typeof given !== 'string' || !sameToken(given, expected)) {
     throw new DomainError('csrf_failed', 'this form has expired or did not come from this site; reload the page and try again');
   }
+}
+
+/** Compares tokens in constant time, so response timing says nothing about how much of a guess was right. */
+export function sameToken(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** The actor behind the request, or unauthenticated. */

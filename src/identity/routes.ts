@@ -3,7 +3,7 @@ import type { Hub } from '../hub/app.ts';
 import { hasRole } from '../platform/access.ts';
 import type { HttpApp } from '../platform/http.ts';
 import { listDepartments } from '../registry/service.ts';
-import { asList, type FieldError, formErrorsOf } from '../web/forms.ts';
+import { asList, type FieldError, type FormFields, field, formErrorsOf } from '../web/forms.ts';
 import { pageContext, sendPage } from '../web/page-context.ts';
 import { type AccountFormValues, AccountsPage, allRoles } from './pages/accounts.tsx';
 import { consoleOrRedirect, requireActor } from './request-auth.ts';
@@ -76,12 +76,12 @@ export async function identityRoutes(app: HttpApp, hub: Hub): Promise<void> {
   }, async (request, reply) => {
     const auth = consoleOrRedirect(request, reply);
     if (!auth) return reply;
-    const body = request.body as Record<string, string | string[]>;
+    const body = request.body as FormFields;
     const values: AccountFormValues = {
-      username: String(body.username ?? '').trim().toLowerCase(), displayName: String(body.displayName ?? '').trim(),
-      department: String(body.department ?? ''), roles: asList(body.roles),
+      username: field(body, 'username').toLowerCase(), displayName: field(body, 'displayName'),
+      department: field(body, 'department'), roles: asList(body.roles),
     };
-    const password = String(body.password ?? '');
+    const password = Array.isArray(body.password) ? body.password[0] ?? '' : body.password ?? '';
     const errors = accountFormProblems(request.lang, values, password);
     if (errors.length) return renderAccounts(request, reply, { values, errors }, 400);
     try {

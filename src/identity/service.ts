@@ -6,6 +6,9 @@ import { findDepartment, getSystem } from '../registry/service.ts';
 import { DUMMY_HASH, hashSecret, verifySecret } from './password.ts';
 import type { Account, AccountInput, AccountPatch, AccountRow, ApiClient, ApiClientInput, ApiClientRow, SessionRow } from './schema.ts';
 import * as store from './store.ts';
+import { beginJournaledWrite } from '../journal/service.ts';
+import { checkInput } from '../platform/validation.ts';
+import { AccountInput as AccountInputSchema } from './schema.ts';
 import { acceptedTotpStep, newTotpSecret } from './totp.ts';
 
 export interface SignInPolicy {
@@ -29,8 +32,10 @@ export async function createAccount(db: Db, actor: Actor, input: AccountInput): 
   requireDepartmentRole(actor, input.department, 'dept_admin');
   checkGrantable(actor, input.roles);
   if (!(await findDepartment(db, input.department))) throw invalid(`department ${input.department} does not exist`, { field: 'department' });
+  checkInput(AccountInputSchema, input);
   const passwordHash = await hashSecret(input.password);
   return db.transaction(async (tx) => {
+    await beginJournaledWrite(tx);
     if (await store.getAccountByUsername(tx, input.username)) throw conflict(`the username ${input.username} is taken`, { field: 'username' });
     const now = new Date().toISOString();
     return accountFromRow(await store.insertAccount(tx, actor, {

@@ -6,7 +6,7 @@ import { DomainError, httpStatusOf } from '../platform/errors.ts';
 import type { HttpApp } from '../platform/http.ts';
 import { pageContext, sendPage } from '../web/page-context.ts';
 import { type FormError, SecondFactorPage, SignInPage } from './pages/signin.tsx';
-import { SESSION_COOKIE } from './request-auth.ts';
+import { SESSION_COOKIE, sameToken } from './request-auth.ts';
 import { completeSecondFactor, pendingTotpSecret, signIn, signOut, type SessionInfo } from './service.ts';
 import { totpUri } from './totp.ts';
 
@@ -64,7 +64,7 @@ export async function signInRoutes(app: HttpApp, hub: Hub): Promise<void> {
     const { username, password } = request.body;
     const returnTo = safeReturn(request.body.return);
     const t = pageContext(request, 'staff', await hub.city()).t;
-    if (!request.body._csrf || request.body._csrf !== request.cookies[LOGIN_CSRF_COOKIE]) {
+    if (!request.body._csrf || !sameToken(request.body._csrf, request.cookies[LOGIN_CSRF_COOKIE] ?? '')) {
       return renderSignIn(request, reply, { username, returnTo, errors: [{ message: request.lang === 'en' ? 'this form has expired; please sign in again' : '页面已过期，请重新登录' }] }, 403);
     }
     const missing: FormError[] = [];

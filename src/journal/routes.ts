@@ -1,5 +1,7 @@
 import { Type } from 'typebox';
 import type { Hub } from '../hub/app.ts';
+import { secretColumns } from '../hub/database.ts';
+import type { JournalEntry } from './schema.ts';
 import { consoleOrRedirect, requireStaffRole } from '../identity/request-auth.ts';
 import { hasRole, requireRole, type StaffRole } from '../platform/access.ts';
 import type { HttpApp } from '../platform/http.ts';
@@ -25,6 +27,12 @@ const Verification = Type.Object({
   firstBad: Type.Optional(Type.Object({ seq: Type.Number(), problem: Type.String() })),
 });
 
+function withoutSecrets(entry: JournalEntry): JournalEntry {
+  const secret = secretColumns[entry.entity];
+  if (!secret || !entry.row) return entry;
+  return { ...entry, row: Object.fromEntries(Object.entries(entry.row).map(([k, v]) => [k, secret.includes(k) && v !== null ? '[redacted]' : v])) };
+}
+
 export async function journalRoutes(app: HttpApp, hub: Hub): Promise<void> {
   const db = hub.database.db;
 
@@ -43,7 +51,7 @@ export async function journalRoutes(app: HttpApp, hub: Hub): Promise<void> {
     },
   }, async (request) => {
     requireStaffRole(request, ...READERS);
-    return readEntries(db, request.query.after, request.query.limit);
+    return (await readEntries(db, request.query.after, request.query.limit)).map(withoutSecrets);
   });
 
   app.post('/api/v1/journal/verify', {

@@ -10,6 +10,9 @@ import type {
 import * as store from './store.ts';
 import type { DepartmentFilter } from './store.ts';
 import { usccProblem } from './uscc.ts';
+import { beginJournaledWrite } from '../journal/service.ts';
+import { checkInput } from '../platform/validation.ts';
+import { ContactInput as ContactInputSchema, DepartmentInput as DepartmentInputSchema, DepartmentPatch as DepartmentPatchSchema, Division as DivisionSchema, SystemInput as SystemInputSchema } from './schema.ts';
 
 export async function getInstance(db: Db): Promise<Instance | null> {
   const row = await store.getInstance(db.db);
@@ -32,7 +35,9 @@ export async function listDivisions(db: Db): Promise<Division[]> {
 
 export async function addDivision(db: Db, actor: Actor, division: Division): Promise<Division> {
   requireRole(actor, 'platform_admin');
+  checkInput(DivisionSchema, division);
   return db.transaction(async (tx) => {
+    await beginJournaledWrite(tx);
     if (await store.getDivision(tx, division.code)) throw conflict(`division ${division.code} already exists`);
     if (division.parent !== null && !(await store.getDivision(tx, division.parent))) {
       throw invalid(`parent division ${division.parent} does not exist`, { field: 'parent' });
@@ -72,7 +77,10 @@ export async function createDepartment(db: Db, actor: Actor, input: DepartmentIn
   requireRole(actor, 'platform_admin');
   const problem = usccProblem(input.code);
   if (problem) throw invalid(`code: ${problem}`, { field: 'code' });
+  checkInput(DepartmentInputSchema, input);
   return db.transaction(async (tx) => {
+    // Lock before checking, so two concurrent registrations cannot both pass the checks.
+    await beginJournaledWrite(tx);
     await checkPlacement(tx, input.code, input.division, input.parent ?? null);
     if (await store.getDepartment(tx, input.code)) throw conflict(`a department with the code ${input.code} already exists`, { field: 'code' });
     if (await store.getDepartmentBySlug(tx, input.slug)) throw conflict(`the short name ${input.slug} is taken`, { field: 'slug' });
@@ -89,7 +97,10 @@ export async function updateDepartment(db: Db, actor: Actor, code: string, patch
   // Moving a department in the hierarchy is the platform's decision; its own administrator may rename it.
   if (patch.parent !== undefined || patch.division !== undefined || patch.kind !== undefined) requireRole(actor, 'platform_admin');
   else requireDepartmentRole(actor, code, 'dept_admin');
+  checkInput(DepartmentPatchSchema, patch);
   return db.transaction(async (tx) => {
+    // Two concurrent moves could otherwise each pass the cycle check and make a cycle together.
+    await beginJournaledWrite(tx);
     const current = await store.getDepartment(tx, code);
     if (!current) throw notFound(`no department has the code ${code}`);
     const division = patch.division ?? current.division_id;
@@ -150,7 +161,9 @@ export async function getSystem(db: Db, department: string, code: string): Promi
 
 export async function addSystem(db: Db, actor: Actor, department: string, input: SystemInput): Promise<DepartmentSystem> {
   requireDepartmentRole(actor, department, 'dept_admin');
+  checkInput(SystemInputSchema, input);
   return db.transaction(async (tx) => {
+    await beginJournaledWrite(tx);
     if (!(await store.getDepartment(tx, department))) throw notFound(`no department has the code ${department}`);
     if (await store.getSystem(tx, department, input.code)) throw conflict(`department ${department} already has a system ${input.code}`, { field: 'code' });
     try {
@@ -172,6 +185,7 @@ export async function listContacts(db: Db, department: string): Promise<Contact[
 
 export async function addContact(db: Db, actor: Actor, department: string, input: ContactInput): Promise<Contact> {
   requireDepartmentRole(actor, department, 'dept_admin');
+  checkInput(ContactInputSchema, input);
   return db.transaction(async (tx) => {
     if (!(await store.getDepartment(tx, department))) throw notFound(`no department has the code ${department}`);
     return contactFromRow(await store.insertContact(tx, actor, {

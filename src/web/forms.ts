@@ -22,3 +22,12 @@ export function asList(value: unknown): string[] {
   if (Array.isArray(value)) return value.map(String);
   return value === undefined || value === '' ? [] : [String(value)];
 }
+
+/** What a form post holds: strings, or arrays where a name was repeated. */
+export type FormFields = Record<string, string | string[] | undefined>;
+
+/** One text field of a form post, trimmed; the first value when the name was repeated. */
+export function field(body: FormFields, name: string): string {
+  const value = body[name];
+  return (Array.isArray(value) ? value[0] ?? '' : value ?? '').trim();
+}

@@ -12,7 +12,8 @@ export function isLang(value: unknown): value is Lang {
 
 /** The message in the language, with {name} placeholders filled. */
 export function t(lang: Lang, key: MessageKey, params: Record<string, string | number> = {}): string {
-  const template = catalogs[lang][key];
+  // A key without a message (a value stored before its label existed) shows itself rather than breaking the page.
+  const template = catalogs[lang][key] ?? key;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 

@@ -146,6 +146,36 @@ for (const target of databaseTargets) {
       assert.equal(verified.json().ok, true);
     });
 
+    it('never shows password hashes or authenticator keys through the journal API', async () => {
+      const ops = await signedIn(hub.app, 'ops', DEMO_PASSWORD);
+      const response = await api(ops, 'GET', '/api/v1/journal/entries?after=0&limit=10000');
+      assert.equal(response.statusCode, 200);
+      const accounts = (response.json() as { entity: string; row: Record<string, unknown> | null }[]).filter((e) => e.entity === 'accounts' && e.row);
+      assert.ok(accounts.length > 0);
+      for (const entry of accounts) {
+        assert.ok(entry.row!.password_hash === '[redacted]', 'password hash redacted');
+        assert.ok(entry.row!.totp_secret === null || entry.row!.totp_secret === '[redacted]', 'authenticator key redacted');
+      }
+      assert.ok(!response.body.includes('scrypt$'));
+      assert.ok(!response.body.includes('EGOVDEMOADMINTOTPSECRETDALIAN234'));
+    });
+
+    it('refuses console form posts with repeated or forged fields with a 400, changing nothing', async () => {
+      const before = await headSeq();
+      const repeated = await admin.request('POST', '/console/departments', {
+        _csrf: admin.csrf ?? '', code: [governmentUscc('210200', 6161), 'X'], slug: 'twice', kind: 'bureau', division: '210200', nameZh: '重复字段局', nameEn: 'Repeated Field Bureau',
+      });
+      assert.equal(repeated.statusCode, 200, 'the first value of a repeated field is used');
+      const forged = await admin.request('POST', '/console/departments', {
+        _csrf: admin.csrf ?? '', code: governmentUscc('210200', 6262), slug: 'forged-kind', kind: 'ministry', division: '210200', nameZh: '伪造类型局', nameEn: 'Forged Kind Bureau',
+      });
+      assert.equal(forged.statusCode, 400);
+      assert.match(forged.body, /error-summary/);
+      assert.equal(await headSeq(), before + 1, 'only the first department was registered');
+      const directory = await browser(hub.app).request('GET', '/departments');
+      assert.equal(directory.statusCode, 200);
+    });
+
     it('lets the clerk see their workbench and the administrator the console', async () => {
       const staff = await clerk.request('GET', '/staff');
       assert.equal(staff.statusCode, 200);

@@ -3,7 +3,8 @@ import { Type } from 'typebox';
 import type { Hub } from '../../hub/app.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { findDepartment, listDepartments } from '../../registry/service.ts';
-import { type FieldError, formErrorsOf } from '../../web/forms.ts';
+import { type FieldError, type FormFields, field, formErrorsOf } from '../../web/forms.ts';
+
 import { type Lang, localName } from '../../web/i18n.ts';
 import type { PageContext } from '../../web/layout.tsx';
 import { pageContext } from '../../web/page-context.ts';
@@ -11,7 +12,6 @@ import { pageContext } from '../../web/page-context.ts';
 /** What the catalog's page routes share: the page context with the person's department, names, form bodies and refusals. */
 
 export const FormBody = Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())]));
-export type FormFields = Record<string, string | string[] | undefined>;
 
 export async function facePage(hub: Hub, request: FastifyRequest, face: PageContext['face']): Promise<PageContext> {
   const code = request.auth?.account?.department;
@@ -21,12 +21,6 @@ export async function facePage(hub: Hub, request: FastifyRequest, face: PageCont
 
 export async function departmentNames(hub: Hub, lang: Lang): Promise<Map<string, string>> {
   return new Map((await listDepartments(hub.database)).map((d) => [d.code, localName(lang, d)]));
-}
-
-/** A single text field of a form, trimmed ('' when absent). */
-export function field(body: FormFields, name: string): string {
-  const value = body[name];
-  return (Array.isArray(value) ? value[0] ?? '' : value ?? '').trim();
 }
 
 /**

@@ -14,7 +14,8 @@ import { getResource, loadResource } from '../service.ts';
 import {
   coordinateRequest, decideRequest, getAgreement, getRequest, listAgreements, listRequests, renewAgreement, revokeAgreement,
 } from '../sharing.service.ts';
-import { FormBody, type FormFields, dateField, departmentNames, facePage, field, refusalOf } from './context.tsx';
+import { type FormFields, field } from '../../web/forms.ts';
+import { FormBody, dateField, departmentNames, facePage, refusalOf } from './context.tsx';
 import { RequestPage, type RequestPageValues } from './request.tsx';
 import { IncomingPage, OutgoingPage } from './sharing.tsx';
 

@@ -161,15 +161,15 @@ export interface TextIndex {
   table: string;
   /** The SQLite FTS5 table that indexes it (content table = `table`). */
   fts: string;
-  /** The PostgreSQL table (id, vector tsvector) kept in step with it by a trigger. */
+  /** The PostgreSQL table (id, vector tsvector of all tokens, title tsvector of the name tokens) kept in step with it by a trigger. */
   vectors: string;
 }
 
 /**
  * Full-text matching over tokens the caller made (words and CJK bigrams), so both databases
- * search the same ones: FTS5 with bm25 on SQLite, a stored tsvector with ts_rank on PostgreSQL.
- * Terms ending in * match as prefixes; every term must match. Title matches weigh ten times body
- * matches; lower rank is better.
+ * search the same ones: FTS5 with bm25 on SQLite (title matches weigh ten times body matches), a
+ * stored tsvector on PostgreSQL ranked by ts_rank of the title. Terms ending in * match as
+ * prefixes; every term must match; lower rank is better.
  */
 function textQuery(kind: DbKind, terms: readonly string[]): string {
   return kind === 'sqlite'
@@ -193,7 +193,9 @@ export function textMatches(kind: DbKind, index: TextIndex, terms: readonly stri
       join ${sql.table(index.table)} on ${sql.ref(`${index.table}.rowid`)} = m.rid)`;
   }
   const vectors = sql.table(index.vectors);
-  const rank = options.ranked ? sql`-ts_rank('{0.1, 0.1, 0.1, 1.0}', vector, ${query}::tsquery)` : sql`0`;
+  // Ranked by the name alone: matches in a name come first, the rest in index order. Scoring the
+  // full vectors would read every matching row's large vector.
+  const rank = options.ranked ? sql`-ts_rank(title, ${query}::tsquery)` : sql`0`;
   return sql`(select id, ${rank} as rank from ${vectors} where vector @@ ${query}::tsquery${top})`;
 }
 

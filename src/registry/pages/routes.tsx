@@ -3,7 +3,7 @@ import type { Hub } from '../../hub/app.ts';
 import { consoleOrRedirect } from '../../identity/request-auth.ts';
 import { hasRole } from '../../platform/access.ts';
 import type { HttpApp } from '../../platform/http.ts';
-import { type FieldError, formErrorsOf } from '../../web/forms.ts';
+import { type FieldError, type FormFields, field, formErrorsOf } from '../../web/forms.ts';
 import { localName } from '../../web/i18n.ts';
 import { pageContext, sendPage } from '../../web/page-context.ts';
 import type { Department, DepartmentInput } from '../schema.ts';
@@ -51,12 +51,12 @@ export async function registryPageRoutes(app: HttpApp, hub: Hub): Promise<void> 
   app.post('/console/departments', { schema: { hide: true, body: FormBody } }, async (request, reply) => {
     const auth = consoleOrRedirect(request, reply);
     if (!auth) return reply;
-    const values = request.body as DepartmentFormValues;
-    const input = {
-      code: (values.code ?? '').trim().toUpperCase(), slug: (values.slug ?? '').trim(), kind: values.kind ?? '',
-      division: values.division ?? '', parent: values.parent ? values.parent : null,
-      nameZh: (values.nameZh ?? '').trim(), nameEn: (values.nameEn ?? '').trim(),
+    const body = request.body as FormFields;
+    const values: DepartmentFormValues = {
+      code: field(body, 'code').toUpperCase(), slug: field(body, 'slug'), kind: field(body, 'kind'), division: field(body, 'division'),
+      parent: field(body, 'parent'), nameZh: field(body, 'nameZh'), nameEn: field(body, 'nameEn'),
     };
+    const input = { ...values, parent: values.parent ? values.parent : null };
     const problems = missingFields(request.lang, input);
     if (problems.length) return renderList(request, reply, { values, errors: problems }, 400);
     try {
@@ -85,9 +85,9 @@ export async function registryPageRoutes(app: HttpApp, hub: Hub): Promise<void> 
   app.post('/console/departments/:code/systems', { schema: { hide: true, params: CodeParams, body: FormBody } }, async (request, reply) => {
     const auth = consoleOrRedirect(request, reply);
     if (!auth) return reply;
-    const body = request.body as Record<string, string>;
+    const body = request.body as FormFields;
     try {
-      await registry.addSystem(db, auth.actor, request.params.code, { code: (body.code ?? '').trim(), nameZh: (body.nameZh ?? '').trim(), nameEn: (body.nameEn ?? '').trim() });
+      await registry.addSystem(db, auth.actor, request.params.code, { code: field(body, 'code'), nameZh: field(body, 'nameZh'), nameEn: field(body, 'nameEn') });
       return reply.redirect(`/console/departments/${request.params.code}`, 303);
     } catch (error) {
       return renderDetail(request, reply, request.params.code, formErrorsOf(error), 400);
@@ -97,10 +97,11 @@ export async function registryPageRoutes(app: HttpApp, hub: Hub): Promise<void> 
   app.post('/console/departments/:code/contacts', { schema: { hide: true, params: CodeParams, body: FormBody } }, async (request, reply) => {
     const auth = consoleOrRedirect(request, reply);
     if (!auth) return reply;
-    const body = request.body as Record<string, string>;
+    const body = request.body as FormFields;
     try {
+      // The service checks every field against the API's schema; a forged role is refused there.
       await registry.addContact(db, auth.actor, request.params.code, {
-        role: body.role as 'primary', name: (body.name ?? '').trim(), phone: (body.phone ?? '').trim(), email: (body.email ?? '').trim(),
+        role: field(body, 'role') as 'primary', name: field(body, 'name'), phone: field(body, 'phone'), email: field(body, 'email'),
       });
       return reply.redirect(`/console/departments/${request.params.code}`, 303);
     } catch (error) {
