@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type Expression, type Migration, type RawBuilder } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type Expression, type RawBuilder } from 'kysely';
 import pg from 'pg';
 
 /**
@@ -32,6 +32,8 @@ export interface Database<DB> {
   transaction<T>(work: (tx: Kysely<DB>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+const MIGRATIONS_TABLE = 'egov_migrations';
 
 export type MigrationSet = Record<string, (db: Kysely<any>, kind: DbKind) => Promise<void>>;
 
@@ -211,37 +213,39 @@ export function textMatchCount(kind: DbKind, index: TextIndex, terms: readonly s
 export async function listTables(db: Kysely<any>, kind: DbKind): Promise<string[]> {
   if (kind === 'postgres') {
     const { rows } = await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(db);
-    return rows.map((r) => r.name).filter((name) => !name.startsWith('kysely_')).sort();
+    return rows.map((r) => r.name).filter((name) => name !== MIGRATIONS_TABLE).sort();
   }
   // Full-text indexes are virtual tables with shadow tables named after them: derived data, not ours.
   const { rows } = await sql<{ name: string; virtual: number }>`select name, sql like 'CREATE VIRTUAL TABLE%' as virtual from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(db);
   const virtual = rows.filter((r) => r.virtual).map((r) => r.name);
   return rows.map((r) => r.name)
-    .filter((name) => !name.startsWith('kysely_') && !virtual.some((v) => name === v || name.startsWith(`${v}_`)))
+    .filter((name) => name !== MIGRATIONS_TABLE && !virtual.some((v) => name === v || name.startsWith(`${v}_`)))
     .sort();
 }
 
+/**
+ * Applies the migrations not yet applied, in name order, in one transaction. Kysely's Migrator
+ * introspects every schema of the database, which fails when another schema is being dropped at
+ * the same moment (several hubs or tests sharing one PostgreSQL); this reads only its own table.
+ * Concurrent starts queue on the same lock as journal appends' transaction start.
+ */
 export async function migrate(database: Database<any>, migrations: MigrationSet): Promise<string[]> {
-  const db = database.db as Kysely<any>;
-  // Kysely looks for its bookkeeping tables in every schema unless told which one; with two hubs
-  // (or tests) sharing a PostgreSQL database in different schemas it would find the wrong ones.
-  const schema = database.kind === 'postgres'
-    ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
-    : undefined;
-  const migrator = new Migrator({
-    db,
-    ...(schema && { migrationTableSchema: schema }),
-    provider: {
-      async getMigrations() {
-        const result: Record<string, Migration> = {};
-        for (const [name, up] of Object.entries(migrations)) result[name] = { up: (db) => up(db, database.kind) };
-        return result;
-      },
-    },
+  const applied: string[] = [];
+  await database.transaction(async (tx) => {
+    if (database.kind === 'postgres') await sql`select pg_advisory_xact_lock(7302)`.execute(tx);
+    await tx.schema.createTable(MIGRATIONS_TABLE).ifNotExists()
+      .addColumn('name', 'text', (c) => c.primaryKey())
+      .addColumn('applied_at', 'text', (c) => c.notNull())
+      .execute();
+    const done = new Set((await tx.selectFrom(MIGRATIONS_TABLE).select('name').execute()).map((r: { name: string }) => r.name));
+    for (const name of Object.keys(migrations).sort()) {
+      if (done.has(name)) continue;
+      await migrations[name]!(tx, database.kind);
+      await tx.insertInto(MIGRATIONS_TABLE).values({ name, applied_at: new Date().toISOString() }).execute();
+      applied.push(name);
+    }
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error;
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  return applied;
 }
 
 function redact(url: string): string {
