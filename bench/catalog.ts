@@ -39,7 +39,6 @@
  * one after the other.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -60,20 +59,12 @@ import { containsText, migrate, openDatabase } from '../src/platform/db/index.ts
 import { demoDivisions } from '../src/registry/demo-data.ts';
 import { addSystem, createDepartment, listAllSystems, listDepartments } from '../src/registry/service.ts';
 import { governmentUscc } from '../src/registry/uscc.ts';
+import { benchOutput, flag, median, postgresUrl, reachPostgres, quantile } from './support.ts';
+
+const { emit, progress } = benchOutput('catalog');
 
 // ---------------------------------------------------------------------------------------------
 // Options
-
-function flag(name: string, fallback: number): number {
-  const at = process.argv.indexOf(name);
-  if (at < 0) return fallback;
-  const value = Number(process.argv[at + 1]);
-  if (!Number.isInteger(value) || value <= 0) {
-    process.stderr.write(`${name} needs a positive whole number\n`);
-    process.exit(2);
-  }
-  return value;
-}
 
 const RESOURCES = flag('--resources', 100_000);
 const DEPARTMENTS = flag('--departments', 200);
@@ -84,7 +75,6 @@ const ITERATIONS = flag('--iterations', 15);
 const BUDGET_MS = flag('--budget', 40) * 1000;
 const CONFIG_BUDGET_MS = flag('--config-budget', 15) * 1000;
 const WITH_POSTGRES = !process.argv.includes('--no-postgres');
-const postgresUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:55432/postgres';
 
 const QUERIES = ['户籍', '社会保险', '企业登记', '不动产', '人', 'population', 'enterprise', 'insur'];
 
@@ -94,30 +84,6 @@ const CONFIG_CASE = `global-config/${DEPARTMENTS}x${AGREEMENTS}`;
 
 // ---------------------------------------------------------------------------------------------
 // Output
-
-function emit(caseName: string, metric: string, value: number, unit: string): void {
-  const rounded = metric.endsWith('_ms') ? Math.round(value * 100) / 100 : metric === 'ratio' ? Math.round(value * 1000) / 1000 : Math.round(value);
-  process.stdout.write(`${JSON.stringify({ bench: 'catalog', case: caseName, metric, value: rounded, unit })}\n`);
-}
-
-const benchStarted = Date.now();
-function progress(message: string): void {
-  process.stderr.write(`[bench catalog ${((Date.now() - benchStarted) / 1000).toFixed(1).padStart(6)} s] ${message}\n`);
-}
-
-function median(values: readonly number[]): number {
-  return quantile(values, 0.5);
-}
-
-/** Nearest-rank quantile (p99 of 100 samples is the 99th smallest). */
-function quantile(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (q === 0.5) {
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  }
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
 
 async function timed(work: () => Promise<unknown>): Promise<number> {
   const started = process.hrtime.bigint();
@@ -603,33 +569,8 @@ async function openSqliteTarget(): Promise<Target> {
   return { suffix: '', database, dataDir, close, numbers: new Map(), members: [] };
 }
 
-async function postgresProblem(): Promise<string | null> {
-  const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return null;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
-
-async function reachPostgres(): Promise<string | null> {
-  let problem = await postgresProblem();
-  if (problem && !process.env.DATABASE_URL) {
-    progress(`PostgreSQL unreachable (${problem}); trying scripts/pg-up.sh`);
-    try {
-      execFileSync('bash', [path.join(import.meta.dirname, '../scripts/pg-up.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
-      problem = await postgresProblem();
-    } catch (error) {
-      problem = `${problem}; scripts/pg-up.sh failed: ${(error as Error).message}`;
-    }
-  }
-  return problem;
-}
-
 async function openPostgresTarget(): Promise<Target | null> {
-  const problem = await reachPostgres();
+  const problem = await reachPostgres(progress);
   if (problem) {
     process.stderr.write(`${JSON.stringify({ bench: 'catalog', case: '*/postgres', metric: 'skipped', value: `PostgreSQL is not reachable at ${postgresUrl}: ${problem}` })}\n`);
     return null;

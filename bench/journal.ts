@@ -21,7 +21,6 @@
  * noisy machine where absolute rates do not.
  */
 import { randomBytes } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -31,46 +30,18 @@ import { journalMigrations } from '../src/journal/migrations.ts';
 import { GENESIS_HASH, type ChangeContext, type JournalTable, type JournalTables } from '../src/journal/schema.ts';
 import { insertRow, verifyJournal } from '../src/journal/service.ts';
 import { migrate, openDatabase, type Database, type MigrationSet } from '../src/platform/db/index.ts';
+import { benchOutput, flag, median, postgresUrl, reachPostgres } from './support.ts';
+
+const { emit, progress } = benchOutput('journal');
 
 // ---------------------------------------------------------------------------------------------
 // Options
-
-function flag(name: string, fallback: number): number {
-  const at = process.argv.indexOf(name);
-  if (at < 0) return fallback;
-  const value = Number(process.argv[at + 1]);
-  if (!Number.isInteger(value) || value <= 0) {
-    process.stderr.write(`${name} needs a positive whole number\n`);
-    process.exit(2);
-  }
-  return value;
-}
 
 const CHANGES = flag('--changes', 1000);
 const BATCH_CHANGES = CHANGES * 10;
 const BATCH_SIZE = 100;
 const VERIFY_ENTRIES = flag('--verify-entries', 200_000);
 const REPEATS = flag('--repeats', 3);
-const postgresUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:55432/postgres';
-
-// ---------------------------------------------------------------------------------------------
-// Output
-
-function emit(caseName: string, metric: string, value: number, unit: string): void {
-  const rounded = metric === 'ratio' ? Math.round(value * 1000) / 1000 : Math.round(value);
-  process.stdout.write(`${JSON.stringify({ bench: 'journal', case: caseName, metric, value: rounded, unit })}\n`);
-}
-
-const benchStarted = Date.now();
-function progress(message: string): void {
-  process.stderr.write(`[bench journal ${((Date.now() - benchStarted) / 1000).toFixed(1).padStart(6)} s] ${message}\n`);
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 // ---------------------------------------------------------------------------------------------
 // The bench's own table
@@ -248,31 +219,6 @@ async function sqliteCases(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // PostgreSQL
 
-async function postgresProblem(): Promise<string | null> {
-  const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return null;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
-
-async function reachPostgres(): Promise<string | null> {
-  let problem = await postgresProblem();
-  if (problem && !process.env.DATABASE_URL) {
-    progress(`PostgreSQL unreachable (${problem}); trying scripts/pg-up.sh`);
-    try {
-      execFileSync('bash', [path.join(import.meta.dirname, '../scripts/pg-up.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
-      problem = await postgresProblem();
-    } catch (error) {
-      problem = `${problem}; scripts/pg-up.sh failed: ${(error as Error).message}`;
-    }
-  }
-  return problem;
-}
-
 async function withSchema<T>(work: (url: string) => Promise<T>): Promise<T> {
   const schema = `bench_journal_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: postgresUrl });
@@ -289,7 +235,7 @@ async function withSchema<T>(work: (url: string) => Promise<T>): Promise<T> {
 }
 
 async function postgresCases(): Promise<void> {
-  const problem = await reachPostgres();
+  const problem = await reachPostgres(progress);
   if (problem) {
     process.stderr.write(`${JSON.stringify({ bench: 'journal', case: 'postgres/*', metric: 'skipped', value: `PostgreSQL is not reachable at ${postgresUrl}: ${problem}` })}\n`);
     return;
