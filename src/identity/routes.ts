@@ -5,7 +5,7 @@ import type { HttpApp } from '../platform/http.ts';
 import { listDepartments } from '../registry/service.ts';
 import { asList, type FieldError, type FormFields, field, formErrorsOf } from '../web/forms.ts';
 import { pageContext, sendPage } from '../web/page-context.ts';
-import { type AccountFormValues, AccountsPage, allRoles } from './pages/accounts.tsx';
+import { type AccountFormValues, AccountsPage } from './pages/accounts.tsx';
 import { consoleOrRedirect, requireActor } from './request-auth.ts';
 import { Account, AccountInput, AccountPatch, ApiClient, ApiClientInput } from './schema.ts';
 import * as identity from './service.ts';
@@ -61,7 +61,7 @@ export async function identityRoutes(app: HttpApp, hub: Hub): Promise<void> {
     const departments = hasRole(actor, 'platform_admin')
       ? await listDepartments(db)
       : (await listDepartments(db)).filter((d) => d.code === actor.department);
-    const grantable = hasRole(actor, 'platform_admin') ? allRoles : hasRole(actor, 'dept_admin') ? allRoles.filter((r) => r !== 'platform_admin' && r !== 'auditor') : [];
+    const grantable = identity.grantableRoles(actor);
     const page = pageContext(request, 'console', await hub.city());
     return sendPage(reply, AccountsPage({ page, accounts, departments, grantable, values: state.values ?? {}, errors: state.errors ?? [], created: state.created ?? null }) as string, status);
   }

@@ -69,6 +69,13 @@ export async function updateAccount(db: Db, actor: Actor, id: string, patch: Acc
   });
 }
 
+/** The roles this actor may hand out: every role for a platform administrator, the department's own for a department administrator. */
+export function grantableRoles(actor: Actor): readonly StaffRole[] {
+  if (hasRole(actor, 'platform_admin')) return staffRoles;
+  if (hasRole(actor, 'dept_admin')) return staffRoles.filter((r) => !PLATFORM_ONLY_ROLES.includes(r));
+  return [];
+}
+
 function checkGrantable(actor: Actor, roles: readonly string[]): void {
   const unknown = roles.filter((r) => !(staffRoles as readonly string[]).includes(r));
   if (unknown.length > 0) throw invalid(`unknown roles: ${unknown.join(', ')}`, { field: 'roles' });

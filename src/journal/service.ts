@@ -1,7 +1,7 @@
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
-import { dbKindOf, isTransaction, lockForAppend } from '../platform/db/index.ts';
+import { isTransaction, lockForAppend } from '../platform/db/index.ts';
 import { entryHash } from './hash.ts';
-import { GENESIS_HASH, type ChangeContext, type JournalEntry, type JournalHead, type JournalOperation, type JournalTable, type JournalTables } from './schema.ts';
+import { GENESIS_HASH, type ChangeContext, type JournalEntry, type JournalHead, type JournalOperation, type JournalTable } from './schema.ts';
 import * as store from './store.ts';
 
 /**
@@ -179,8 +179,6 @@ export function toJournalEntry(row: JournalTable): JournalEntry {
   };
 }
 
-export { dbKindOf };
-export type { JournalTables };
 
 export async function recentEntries(db: Kysely<any>, limit: number): Promise<JournalEntry[]> {
   return (await store.latestEntries(db, limit)).map(toJournalEntry);

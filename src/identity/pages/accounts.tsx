@@ -1,5 +1,4 @@
 import Html from '@kitajs/html';
-import { staffRoles } from '../../platform/access.ts';
 import type { Department } from '../../registry/schema.ts';
 import { ConsoleNav } from '../../web/console.tsx';
 import type { FieldError } from '../../web/forms.ts';
@@ -74,4 +73,3 @@ export function AccountsPage(props: {
   );
 }
 
-export const allRoles = staffRoles;
