@@ -157,4 +157,8 @@ export const catalogMigrations: MigrationSet = {
     await db.schema.createIndex('sharing_agreements_consumer').on('sharing_agreements').column('consumer_id').execute();
     await db.schema.createIndex('sharing_agreements_provider').on('sharing_agreements').column('provider_id').execute();
   },
+  async '0006-agreement-rate-limit'(db) {
+    // Requests per minute the provider's gateway lets the consumer's system make; null: no limit.
+    await db.schema.alterTable('sharing_agreements').addColumn('rate_per_minute', 'integer').execute();
+  },
 };

@@ -157,4 +157,14 @@ export async function catalogRoutes(app: HttpApp, hub: Hub): Promise<void> {
       response: { 200: Agreement },
     },
   }, async (request) => sharing.renewAgreement(db, requireActor(request), request.params.id, request.body.validUntil));
+
+  app.put('/api/v1/agreements/:id/rate-limit', {
+    schema: {
+      tags: sharingTags, security, summary: "Set the requests per minute the consumer's system may make (provider's reviewer or administrator)",
+      description: "The provider's gateway enforces it from its next configuration refresh and answers 429 Server.ServerProxy.RateLimited beyond it.",
+      params: IdParams,
+      body: Type.Object({ ratePerMinute: Type.Union([Type.Integer({ minimum: 1, maximum: 10_000_000 }), Type.Null()]) }, { additionalProperties: false }),
+      response: { 200: Agreement },
+    },
+  }, async (request) => sharing.setAgreementRateLimit(db, requireActor(request), request.params.id, request.body.ratePerMinute));
 }

@@ -125,6 +125,8 @@ export interface AgreementRow {
   purpose: string;
   valid_from: string;
   valid_until: string;
+  /** Requests per minute the provider's gateway allows the consumer's system; null for no limit. */
+  rate_per_minute: number | null;
   revoked_at: string | null;
   revoke_reason: string | null;
   created_at: string;
@@ -243,6 +245,7 @@ export const Agreement = Type.Object({
   id: Type.String(), request: Type.String(), resource: Type.String(), provider: Type.String(), consumer: Type.String(),
   consumerSystem: Type.String(), serviceCode: Type.Union([Type.String(), Type.Null()]), items: Type.Array(Type.String()),
   purpose: Type.String(), validFrom: Type.String(), validUntil: Type.String(),
+  ratePerMinute: Type.Union([Type.Integer(), Type.Null()]),
   status: Type.Enum(['active', 'not_yet_valid', 'expired', 'revoked']),
   revokedAt: Type.Union([Type.String(), Type.Null()]), revokeReason: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String(), updatedAt: Type.String(),

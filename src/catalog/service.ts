@@ -109,7 +109,7 @@ export interface ApiService {
   serviceCode: string | null;
   version: number;
   withdrawn: boolean;
-  items: { name: string; sharingClass: string }[];
+  items: { name: string; sharingClass: string; sensitivity: string; dataType: string }[];
 }
 
 /**
@@ -119,11 +119,11 @@ export interface ApiService {
  */
 export async function listApiServices(db: Db): Promise<ApiService[]> {
   const [rows, items] = await Promise.all([store.listResourcesOfFormat(db.db, 'api'), store.itemsOfFormat(db.db, 'api')]);
-  const byResource = new Map<string, { name: string; sharingClass: string }[]>();
+  const byResource = new Map<string, ApiService['items']>();
   for (const item of items) {
     let list = byResource.get(item.resource_id);
     if (!list) byResource.set(item.resource_id, list = []);
-    list.push({ name: item.name, sharingClass: item.sharing_class });
+    list.push({ name: item.name, sharingClass: item.sharing_class, sensitivity: item.sensitivity, dataType: item.data_type });
   }
   return rows.map((row) => ({
     id: row.id, code: row.code, provider: row.provider_id, nameZh: row.name_zh, nameEn: row.name_en, serviceCode: row.service_code,

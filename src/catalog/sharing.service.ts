@@ -118,7 +118,7 @@ async function settle(tx: HubTx, actor: Actor, request: RequestRow, items: Reque
     id: randomUUID(), request_id: request.id, resource_id: request.resource_id, provider_id: request.provider_id,
     consumer_id: request.consumer_id, consumer_system: request.consumer_system, service_code: resource.serviceCode,
     items: JSON.stringify(granted), purpose: request.purpose, valid_from: request.period_from, valid_until: request.period_until,
-    revoked_at: null, revoke_reason: null, created_at: now, updated_at: now,
+    rate_per_minute: null, revoked_at: null, revoke_reason: null, created_at: now, updated_at: now,
   });
 }
 
@@ -191,6 +191,28 @@ export async function renewAgreement(db: Db, actor: Actor, id: string, validUnti
   });
 }
 
+/**
+ * The provider sets how many requests a minute the consumer's system may make under an agreement;
+ * its gateway enforces it from the next configuration refresh. Null lifts the limit.
+ */
+export async function setAgreementRateLimit(db: Db, actor: Actor, id: string, ratePerMinute: number | null): Promise<Agreement> {
+  const row = await store.getAgreement(db.db, id);
+  if (!row) throw notFound(`no agreement ${id}`);
+  requireDepartmentRole(actor, row.provider_id, 'reviewer', 'dept_admin');
+  if (ratePerMinute !== null && (!Number.isInteger(ratePerMinute) || ratePerMinute < 1 || ratePerMinute > 10_000_000)) {
+    throw invalid('the rate limit is a whole number of requests per minute, from 1 to 10,000,000, or none', { field: 'ratePerMinute' });
+  }
+  const now = new Date().toISOString();
+  return db.transaction(async (tx) => {
+    await beginJournaledWrite(tx);
+    const updated = (await store.updateAgreement(tx, actor, id, { rate_per_minute: ratePerMinute, updated_at: now }))!;
+    await store.insertEvent(tx, actor, {
+      id: randomUUID(), request_id: row.request_id, at: now, actor: actor.actor, kind: 'rate_limit', note: ratePerMinute === null ? 'no limit' : `${ratePerMinute}/min`,
+    });
+    return agreementFromRow(updated, chinaDate(new Date()));
+  });
+}
+
 /** Agreements in force on a date: what the gateways enforce. */
 export async function agreementsInForce(db: Db, on: string): Promise<Agreement[]> {
   return (await store.listAgreements(db.db, { inForceOn: on })).map((row) => agreementFromRow(row, on));
@@ -207,6 +229,7 @@ export interface AgreementTerms {
   purpose: string;
   validFrom: string;
   validUntil: string;
+  ratePerMinute: number | null;
 }
 
 /**
@@ -217,6 +240,7 @@ export async function termsInForce(db: Db, on: string): Promise<AgreementTerms[]
   return (await store.listTermsInForce(db.db, on)).map((row) => ({
     id: row.id, resource: row.resource_id, provider: row.provider_id, consumer: row.consumer_id, consumerSystem: row.consumer_system,
     items: JSON.parse(row.items) as string[], purpose: row.purpose, validFrom: row.valid_from, validUntil: row.valid_until,
+    ratePerMinute: row.rate_per_minute,
   }));
 }
 
@@ -279,7 +303,7 @@ function agreementFromRow(row: AgreementRow, today: string): Agreement {
   return {
     id: row.id, request: row.request_id, resource: row.resource_id, provider: row.provider_id, consumer: row.consumer_id,
     consumerSystem: row.consumer_system, serviceCode: row.service_code, items: JSON.parse(row.items) as string[], purpose: row.purpose,
-    validFrom: row.valid_from, validUntil: row.valid_until, status, revokedAt: row.revoked_at, revokeReason: row.revoke_reason,
+    validFrom: row.valid_from, validUntil: row.valid_until, ratePerMinute: row.rate_per_minute, status, revokedAt: row.revoked_at, revokeReason: row.revoke_reason,
     createdAt: row.created_at, updatedAt: row.updated_at,
   };
 }

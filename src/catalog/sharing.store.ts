@@ -96,12 +96,12 @@ export async function listAgreements(db: Db, filter: AgreementFilter, limit = 10
 }
 
 /** An agreement's terms without its bookkeeping columns. */
-export type AgreementTermsRow = Pick<AgreementRow, 'id' | 'resource_id' | 'provider_id' | 'consumer_id' | 'consumer_system' | 'items' | 'purpose' | 'valid_from' | 'valid_until'>;
+export type AgreementTermsRow = Pick<AgreementRow, 'id' | 'resource_id' | 'provider_id' | 'consumer_id' | 'consumer_system' | 'items' | 'purpose' | 'valid_from' | 'valid_until' | 'rate_per_minute'>;
 
 /** The terms of every agreement in force on a date, in one query (the global configuration reads thousands). */
 export async function listTermsInForce(db: Db, on: string): Promise<AgreementTermsRow[]> {
   return db.selectFrom('sharing_agreements')
-    .select(['id', 'resource_id', 'provider_id', 'consumer_id', 'consumer_system', 'items', 'purpose', 'valid_from', 'valid_until'])
+    .select(['id', 'resource_id', 'provider_id', 'consumer_id', 'consumer_system', 'items', 'purpose', 'valid_from', 'valid_until', 'rate_per_minute'])
     .where('revoked_at', 'is', null).where('valid_from', '<=', on).where('valid_until', '>=', on)
     .orderBy('id').execute();
 }

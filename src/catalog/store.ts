@@ -64,9 +64,9 @@ export async function listResourcesOfFormat(db: Db, format: string): Promise<Ser
 }
 
 /** Items of every resource of a format, in one query rather than one per resource. */
-export async function itemsOfFormat(db: Db, format: string): Promise<Pick<ItemRow, 'resource_id' | 'name' | 'sharing_class'>[]> {
+export async function itemsOfFormat(db: Db, format: string): Promise<Pick<ItemRow, 'resource_id' | 'name' | 'sharing_class' | 'sensitivity' | 'data_type'>[]> {
   return db.selectFrom('catalog_items as i').innerJoin('catalog_resources as r', 'r.id', 'i.resource_id')
-    .select(['i.resource_id', 'i.name', 'i.sharing_class']).where('r.format', '=', format).orderBy('i.resource_id').orderBy('i.ordinal').execute();
+    .select(['i.resource_id', 'i.name', 'i.sharing_class', 'i.sensitivity', 'i.data_type']).where('r.format', '=', format).orderBy('i.resource_id').orderBy('i.ordinal').execute();
 }
 
 export interface ResourceFilter {

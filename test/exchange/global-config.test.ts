@@ -167,20 +167,25 @@ for (const target of databaseTargets) {
       assert.deepEqual(JSON.parse(Buffer.from(jws.split('.')[0]!, 'base64url').toString()), { alg: 'EdDSA', kid: jwks.keys[0]!.kid, typ: GLOBAL_CONFIG_TYP });
       assert.equal(document.instance, 'CN-LN-DL');
       assert.equal(document.version, await headSeq());
-      assert.deepEqual(document.hubs, [{ url: 'https://hub.dalian.example.gov.cn', epoch: 1 }]);
+      assert.deepEqual(document.hubs, [{ url: 'https://hub.dalian.example.gov.cn', epoch: 1, exchangeUrl: 'https://127.0.0.1:5500' }]);
+      assert.equal(document.caCertificates.length, 1, 'the extranet CA, so gateways can check each other');
       assert.equal(Date.parse(document.expiresAt) - Date.parse(document.generatedAt), TTL * 1000, 'valid for the configured TTL');
       assert.equal(document.members.length, demoDepartments.length);
       const psb = document.members.find((m) => m.code === PSB)!;
       assert.equal(psb.slug, 'psb');
       assert.equal(psb.nameZh, '大连市公安局');
       assert.ok(psb.systems.some((s) => s.code === 'population'));
-      assert.deepEqual(psb.gateways, []);
+      assert.deepEqual(psb.gateways, [], 'none enrolled yet');
       const child = document.members.find((m) => m.parent === PSB);
       assert.ok(child, 'sub-departments name their parent');
       assert.deepEqual(document.services.find((s) => s.resource === 'PSB-POP-0001'), {
         provider: PSB, serviceCode: 'population/person-basic', resource: 'PSB-POP-0001', nameZh: '人口基本信息', nameEn: 'Population basic information',
         version: 1, withdrawn: false,
-        items: [{ name: 'name', sharingClass: 'unconditional' }, { name: 'idNumber', sharingClass: 'conditional' }, { name: 'religion', sharingClass: 'not_shared' }],
+        items: [
+          { name: 'name', sharingClass: 'unconditional', sensitivity: 'personal', dataType: 'string' },
+          { name: 'idNumber', sharingClass: 'conditional', sensitivity: 'sensitive_personal', dataType: 'string' },
+          { name: 'religion', sharingClass: 'not_shared', sensitivity: 'sensitive_personal', dataType: 'string' },
+        ],
       });
       assert.deepEqual(rightsOf(document), []);
       assert.ok(document.rights.length > 0, 'the demo agreements are there');
@@ -209,7 +214,7 @@ for (const target of databaseTargets) {
       assert.equal((await api(hrssClerk, 'GET', '/api/v1/global-config', undefined, { 'if-none-match': before.etag })).statusCode, 200, 'the old version is not current');
       assert.deepEqual(rightsOf(submitted.document, `${HRSS}/social-insurance`), [{
         client: `${HRSS}/social-insurance`, provider: PSB, service: 'population/person-basic', resource: 'PSB-POP-0001', items: ['name'],
-        purpose: '社会保险待遇资格认定', validFrom: chinaDate(new Date()), validUntil: chinaDate(new Date(Date.now() + 365 * DAY)), agreement: request.agreement,
+        purpose: '社会保险待遇资格认定', validFrom: chinaDate(new Date()), validUntil: chinaDate(new Date(Date.now() + 365 * DAY)), agreement: request.agreement, ratePerMinute: null,
       }], 'only the unconditional item before the provider answers');
 
       const decided = await api(psbReviewer, 'POST', `/api/v1/sharing-requests/${request.id}/decisions`, { items: [{ item: 'idNumber', decision: 'approve' }] });
@@ -240,7 +245,7 @@ for (const target of databaseTargets) {
     it('rebuilds when the day changes or the copy is half expired, though the journal has not moved', async () => {
       // An agreement ending today: in force now, gone tomorrow without any write.
       const request = await submit('social-security-card', ['name'], chinaDate(new Date()));
-      const publisher = new GlobalConfigPublisher({ database: hub.test.database, publicUrl: 'https://hub.example', ttlSeconds: TTL, dataDir: hub.test.dataDir });
+      const publisher = new GlobalConfigPublisher({ database: hub.test.database, publicUrl: 'https://hub.example', exchangeUrl: 'https://hub.example:5500', caCertificates: [], ttlSeconds: TTL, dataDir: hub.test.dataDir });
       const now = Date.now();
       const today = await publisher.current(new Date(now));
       assert.deepEqual(rightsOf(today.document, `${HRSS}/social-security-card`).map((r) => r.agreement), [request.agreement]);
