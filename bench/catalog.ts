@@ -503,7 +503,7 @@ async function readTables(database: HubDatabase): Promise<void> {
 
 async function configCases(database: HubDatabase, dataDir: string, label: string): Promise<void> {
   const key = await loadSigningKey(dataDir);
-  const options = () => ({ publicUrl: 'https://hub.dalian.example.gov.cn', ttlSeconds: 600, now: new Date() });
+  const options = () => ({ publicUrl: 'https://hub.dalian.example.gov.cn', exchangeUrl: 'https://hub.dalian.example.gov.cn:5500', caCertificates: [], ttlSeconds: 600, now: new Date() });
   let pass = 0;
   let document = await buildGlobalConfig(database, options());
   pass += await timed(async () => { document = await buildGlobalConfig(database, options()); });

@@ -74,7 +74,7 @@ describe('catalog and sharing in Chromium', { skip: browserSkip }, () => {
 
   before(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'egov-e2e-catalog-'));
-    running = await startHub(loadConfig({ flags: { data: dataDir, port: '0', logLevel: 'silent' } }), async (database) => {
+    running = await startHub(loadConfig({ flags: { data: dataDir, port: '0', exchangePort: '0', logLevel: 'silent' } }), async (database) => {
       await seedDemo(database);
       const actor = systemActor('test');
       const psb = await getDepartmentBySlug(database, 'psb');

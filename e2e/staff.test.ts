@@ -35,7 +35,7 @@ describe('portal, workbench and console in Chromium', () => {
   before(async () => {
     if (browserSkip) return;
     dataDir = mkdtempSync(path.join(tmpdir(), 'egov-e2e-'));
-    running = await startHub(loadConfig({ flags: { data: dataDir, port: '0', logLevel: 'silent' } }), async (database) => {
+    running = await startHub(loadConfig({ flags: { data: dataDir, port: '0', exchangePort: '0', logLevel: 'silent' } }), async (database) => {
       await seedDemo(database);
     });
     base = running.url;

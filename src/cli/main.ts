@@ -99,6 +99,71 @@ withSettings(journal.command('verify'))
     }
   });
 
+const gateway = withSettings(program.command('gateway'))
+  .description("run a department's security gateway; the first start enrols it with --hub and --token")
+  .action(async (options) => {
+    const config = configFrom(options, { port: '8180' });
+    const { runGateway } = await import('../exchange/gateway/cli.ts');
+    const running = await runGateway(config);
+    stopOnSignal(running.stop);
+  });
+
+const gatewayLog = gateway.command('log').description("the gateway's hash-chained message log");
+withSettings(gatewayLog.command('verify'))
+  .description('check the whole log and its countersigned heads; exits 1 naming the first bad entry')
+  .action(async (options) => {
+    const { verifyGatewayLog } = await import('../exchange/gateway/cli.ts');
+    process.exitCode = await verifyGatewayLog(configFrom(options));
+  });
+
+withSettings(gatewayLog.command('evidence'))
+  .description('write the evidence of one exchange (message, signatures, proof it is in the countersigned log) as JSON')
+  .requiredOption('--message <id>', 'the message id (Egov-Id)')
+  .option('--out <file>', 'write here instead of standard output')
+  .action(async (options) => {
+    const { writeEvidence } = await import('../exchange/gateway/cli.ts');
+    await writeEvidence(configFrom(options), options.message, options.out);
+  });
+
+withSettings(gatewayLog.command('archive'))
+  .description('move entries older than --retention-days into compressed files now (the gateway also does it hourly)')
+  .action(async (options) => {
+    const { archiveGatewayLog } = await import('../exchange/gateway/cli.ts');
+    await archiveGatewayLog(configFrom(options));
+  });
+
+program.command('evidence')
+  .description('check exchange evidence with nothing but the hub\'s public keys; exits 1 when it does not hold')
+  .argument('<file>', 'evidence JSON from egov gateway log evidence')
+  .requiredOption('--keys <file-or-url>', "the hub's keys: a JWKS file, or the hub's /api/v1/global-config/keys URL")
+  .action(async (file: string, options: { keys: string }) => {
+    const { checkEvidenceFile } = await import('../exchange/gateway/cli.ts');
+    process.exitCode = await checkEvidenceFile(file, options.keys);
+  });
+
+const basedata = program.command('basedata').description('reference backends of the base databases (population, enterprises)');
+basedata.command('generate')
+  .description('generate a synthetic registry into a SQLite file')
+  .requiredOption('--registry <name>', 'population or enterprises')
+  .option('--count <n>', 'records (default: 100000 persons, 20000 enterprises)')
+  .option('--seed <n>', 'random seed', '2026')
+  .requiredOption('--out <file>', 'SQLite file to write')
+  .action(async (options: Record<string, string>) => {
+    const { generateCommand } = await import('../basedata/cli.ts');
+    await generateCommand(options);
+  });
+basedata.command('serve')
+  .description('serve a registry file over HTTP, as the department backend behind its gateway')
+  .requiredOption('--registry <name>', 'population or enterprises')
+  .requiredOption('--file <file>', 'SQLite file from basedata generate')
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--port <port>', 'TCP port', '9101')
+  .action(async (options: Record<string, string>) => {
+    const { serveCommand } = await import('../basedata/cli.ts');
+    const running = await serveCommand(options);
+    stopOnSignal(running.close);
+  });
+
 program.command('totp')
   .description('print the current 6-digit code for an authenticator key (for the demo administrators)')
   .argument('<key>', 'base32 authenticator key')

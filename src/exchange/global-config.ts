@@ -2,6 +2,7 @@ import { listApiServices } from '../catalog/service.ts';
 import { termsInForce } from '../catalog/sharing.service.ts';
 import type { HubDatabase } from '../hub/database.ts';
 import { journalHead } from '../journal/service.ts';
+import { gatewaysForConfig } from './service.ts';
 import { type PublicJwk, loadSigningKey, publicJwks, signCompact, type SigningKey } from '../pki/signing.ts';
 import { chinaDate } from '../platform/calendar.ts';
 import { getInstance, listAllSystems, listDepartments } from '../registry/service.ts';
@@ -23,8 +24,8 @@ export interface GlobalConfigMember {
   nameEn: string;
   parent: string | null;
   systems: { code: string; nameZh: string; nameEn: string }[];
-  /** Address and certificate fingerprint of each of the member's gateways. */
-  gateways: { address: string; certificateSha256: string }[];
+  /** The member's gateways: where to reach them, and the SHA-256 of every certificate they may present today. */
+  gateways: { id: string; address: string; certificates: string[] }[];
 }
 
 export interface GlobalConfigService {
@@ -38,7 +39,8 @@ export interface GlobalConfigService {
   version: number;
   /** No longer offered for new requests; listed while agreements on it are in force. */
   withdrawn: boolean;
-  items: { name: string; sharingClass: string }[];
+  /** Sensitivity decides what the provider's gateway does with an item a client was not granted: personal data is masked, the rest removed. */
+  items: { name: string; sharingClass: string; sensitivity: string; dataType: string }[];
 }
 
 export interface GlobalConfigRight {
@@ -54,6 +56,8 @@ export interface GlobalConfigRight {
   /** Last day (China) the right holds; the gateway stops honouring it after that day even with an unexpired document. */
   validUntil: string;
   agreement: string;
+  /** Requests per minute the provider's gateway allows this client on this service; null for no limit. */
+  ratePerMinute: number | null;
 }
 
 export interface GlobalConfig {
@@ -63,7 +67,9 @@ export interface GlobalConfig {
   version: number;
   generatedAt: string;
   expiresAt: string;
-  hubs: { url: string; epoch: number }[];
+  hubs: { url: string; epoch: number; exchangeUrl: string }[];
+  /** The extranet CA's certificates (PEM): gateways accept TLS peers issued by these, and only with a certificate listed here. */
+  caCertificates: string[];
   members: GlobalConfigMember[];
   services: GlobalConfigService[];
   rights: GlobalConfigRight[];
@@ -71,6 +77,9 @@ export interface GlobalConfig {
 
 export interface GlobalConfigOptions {
   publicUrl: string;
+  /** Where gateways reach the hub over mutual TLS. */
+  exchangeUrl: string;
+  caCertificates: string[];
   /** Seconds the document stays valid. */
   ttlSeconds: number;
   now: Date;
@@ -86,9 +95,16 @@ export async function buildGlobalConfig(db: HubDatabase, options: GlobalConfigOp
   // moves the head past this version and the next request builds again.
   const head = await journalHead(db.db);
   const today = chinaDate(options.now);
-  const [instance, departments, systems, services, agreements] = await Promise.all([
+  const [instance, departments, systems, services, agreements, gateways] = await Promise.all([
     getInstance(db), listDepartments(db, { limit: 1_000_000 }), listAllSystems(db), listApiServices(db), termsInForce(db, today),
+    gatewaysForConfig(db, options.now),
   ]);
+  const gatewaysOf = new Map<string, GlobalConfigMember['gateways']>();
+  for (const g of gateways) {
+    let list = gatewaysOf.get(g.department);
+    if (!list) gatewaysOf.set(g.department, list = []);
+    list.push({ id: g.id, address: g.address, certificates: g.certificates });
+  }
 
   const systemsOf = new Map<string, GlobalConfigMember['systems']>();
   for (const s of systems) {
@@ -99,8 +115,7 @@ export async function buildGlobalConfig(db: HubDatabase, options: GlobalConfigOp
   const members: GlobalConfigMember[] = departments
     .map((d) => ({
       code: d.code, slug: d.slug, nameZh: d.nameZh, nameEn: d.nameEn, parent: d.parent, systems: systemsOf.get(d.code) ?? [],
-      // Gateways are registered by enrolment (issue 4); until that table exists no member has one.
-      gateways: [],
+      gateways: gatewaysOf.get(d.code) ?? [],
     }))
     .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 
@@ -117,7 +132,7 @@ export async function buildGlobalConfig(db: HubDatabase, options: GlobalConfigOp
       // The resource's current service code, not the one copied into the agreement: the provider's
       // gateway routes by the name the service has now.
       service: service.serviceCode!, resource: service.code, items: a.items, purpose: a.purpose,
-      validFrom: a.validFrom, validUntil: a.validUntil, agreement: a.id,
+      validFrom: a.validFrom, validUntil: a.validUntil, agreement: a.id, ratePerMinute: a.ratePerMinute,
     });
   }
 
@@ -126,7 +141,8 @@ export async function buildGlobalConfig(db: HubDatabase, options: GlobalConfigOp
     version: head.seq,
     generatedAt: options.now.toISOString(),
     expiresAt: new Date(options.now.getTime() + options.ttlSeconds * 1000).toISOString(),
-    hubs: [{ url: options.publicUrl, epoch: head.epoch }],
+    hubs: [{ url: options.publicUrl, epoch: head.epoch, exchangeUrl: options.exchangeUrl }],
+    caCertificates: options.caCertificates,
     members,
     services: [...serviceById.values()]
       .filter((s) => !s.withdrawn || referenced.has(s.id))
@@ -150,6 +166,8 @@ export interface SignedGlobalConfig {
 export interface GlobalConfigSource {
   database: HubDatabase;
   publicUrl: string;
+  exchangeUrl: string;
+  caCertificates: string[];
   ttlSeconds: number;
   /** Where the hub's signing key lives. */
   dataDir: string;
@@ -213,7 +231,10 @@ export class GlobalConfigPublisher {
   async #build(now: Date, day: string): Promise<SignedGlobalConfig> {
     const [key, document] = await Promise.all([
       this.signingKey(),
-      buildGlobalConfig(this.#source.database, { publicUrl: this.#source.publicUrl, ttlSeconds: this.#source.ttlSeconds, now }),
+      buildGlobalConfig(this.#source.database, {
+        publicUrl: this.#source.publicUrl, exchangeUrl: this.#source.exchangeUrl, caCertificates: this.#source.caCertificates,
+        ttlSeconds: this.#source.ttlSeconds, now,
+      }),
     ]);
     return { version: document.version, jws: await signCompact(key, document, GLOBAL_CONFIG_TYP), document, day };
   }

@@ -9,7 +9,11 @@ import { Type } from 'typebox';
 import { catalogPageRoutes } from '../catalog/pages/routes.tsx';
 import { catalogRoutes } from '../catalog/routes.ts';
 import type { SharingPolicy } from '../catalog/sharing.service.ts';
+import { GlobalConfigPublisher } from '../exchange/global-config.ts';
+import { exchangePageRoutes } from '../exchange/pages/routes.tsx';
 import { exchangeRoutes } from '../exchange/routes.ts';
+import type { ExchangePolicy } from '../exchange/service.ts';
+import { loadCertificateAuthority } from '../pki/ca.ts';
 import { identityRoutes } from '../identity/routes.ts';
 import { mountOidc } from '../identity/oidc.ts';
 import { registerRequestAuth } from '../identity/request-auth.ts';
@@ -36,12 +40,23 @@ export interface Hub {
   /** Working days, from the built-in schedules and any in `${data}/calendar`. */
   readonly calendar: WorkingCalendar;
   readonly sharing: SharingPolicy;
+  /** The extranet's CA and the rules for gateway certificates. */
+  readonly exchange: ExchangePolicy;
+  readonly globalConfig: GlobalConfigPublisher;
+  /** Where gateways reach the hub over mutual TLS. */
+  readonly exchangeUrl: string;
   /** The city's names for page headers; read from the registry. */
   city(): Promise<CityNames>;
 }
 
 export interface HubAppOptions {
   logStream?: NodeJS.WritableStream;
+  /** The port the mutual-TLS listener really got, when the configured one is 0 (tests). */
+  exchangePort?: number;
+}
+
+export function exchangeUrlOf(config: Config, port?: number): string {
+  return config.exchangeUrl ?? `https://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port ?? config.exchangePort}`;
 }
 
 function faceOf(url: string): 'portal' | 'staff' | 'console' {
@@ -54,9 +69,15 @@ const DEFAULT_CITY: CityNames = { nameZh: '本市', nameEn: 'City' };
 export async function buildHubApp(database: HubDatabase, config: Config, options: HubAppOptions = {}): Promise<{ app: HttpApp; hub: Hub }> {
   const publicUrl = publicUrlOf(config);
   const calendar = loadCalendar({ extraDirs: [path.join(config.data, 'calendar')] });
+  const ca = await loadCertificateAuthority(config.data);
+  const exchangeUrl = exchangeUrlOf(config, options.exchangePort);
   const hub: Hub = {
-    database, config, publicUrl, calendar,
+    database, config, publicUrl, calendar, exchangeUrl,
     sharing: { calendar, replyDays: config.shareReplyDays },
+    exchange: { ca, certificateDays: config.certificateDays, enrolmentHours: config.enrolmentHours },
+    globalConfig: new GlobalConfigPublisher({
+      database, publicUrl, exchangeUrl, caCertificates: [ca.certificatePem], ttlSeconds: config.globalConfigTtl, dataDir: config.data,
+    }),
     async city() {
       const instance = await getInstance(database);
       return instance ? { nameZh: instance.nameZh, nameEn: instance.nameEn } : DEFAULT_CITY;
@@ -121,6 +142,7 @@ export async function buildHubApp(database: HubDatabase, config: Config, options
     await catalogRoutes(scope, hub);
     await catalogPageRoutes(scope, hub);
     await exchangeRoutes(scope, hub);
+    await exchangePageRoutes(scope, hub);
   });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -9,9 +9,11 @@ import type { IdentityTables } from '../identity/schema.ts';
 import { identityMigrations } from '../identity/migrations.ts';
 import type { CatalogTables } from '../catalog/schema.ts';
 import { catalogMigrations } from '../catalog/migrations.ts';
+import type { ExchangeTables } from '../exchange/schema.ts';
+import { exchangeMigrations } from '../exchange/migrations.ts';
 
 /** The hub's database: every module's tables, and every module's migrations in order. */
-export interface HubTables extends JournalTables, RegistryTables, IdentityTables, CatalogTables {}
+export interface HubTables extends JournalTables, RegistryTables, IdentityTables, CatalogTables, ExchangeTables {}
 export type HubDatabase = Database<HubTables>;
 export type HubTx = Kysely<HubTables>;
 
@@ -20,6 +22,7 @@ export const hubMigrations: MigrationSet = {
   ...registryMigrations,
   ...identityMigrations,
   ...catalogMigrations,
+  ...exchangeMigrations,
 };
 
 /**

@@ -1,5 +1,7 @@
+import { createServer } from 'node:net';
 import type { Config } from '../platform/config.ts';
 import { pruneSessions } from '../identity/service.ts';
+import { buildExchangeApi } from '../exchange/hub-api.ts';
 import { buildHubApp, type Hub } from './app.ts';
 import { openHubDatabase, type HubDatabase } from './database.ts';
 import type { HttpApp } from '../platform/http.ts';
@@ -8,26 +10,48 @@ export interface RunningHub {
   app: HttpApp;
   hub: Hub;
   url: string;
+  /** The mutual-TLS listener for gateways. */
+  exchangeApi: HttpApp;
   stop(): Promise<void>;
 }
 
-/** Opens and migrates the database, builds the app and listens. */
-export async function startHub(config: Config, prepare?: (database: HubDatabase) => Promise<void>): Promise<RunningHub> {
+export interface StartOptions {
+  prepare?: (database: HubDatabase) => Promise<void>;
+  logStream?: NodeJS.WritableStream;
+}
+
+/** Opens and migrates the database, builds the app and listens: people on `port`, gateways on `exchangePort`. */
+export async function startHub(config: Config, prepare?: (database: HubDatabase) => Promise<void>, options: StartOptions = {}): Promise<RunningHub> {
   const database = await openHubDatabase(config);
   if (prepare) await prepare(database);
-  const { app, hub } = await buildHubApp(database, config);
+  // The exchange URL goes into every enrolment and configuration, so an ephemeral port is chosen before the app is built.
+  const exchangePort = config.exchangePort === 0 ? await freePort(config.host) : config.exchangePort;
+  const { app, hub } = await buildHubApp(database, config, { exchangePort, ...(options.logStream && { logStream: options.logStream }) });
+  const exchangeApi = await buildExchangeApi(hub, options.logStream ? { logStream: options.logStream } : {});
   await app.listen({ port: config.port, host: config.host });
+  await exchangeApi.listen({ port: exchangePort, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   const sweeper = setInterval(() => { pruneSessions(database).catch((error) => app.log.warn({ err: error }, 'session sweep failed')); }, 10 * 60_000);
   sweeper.unref();
   return {
-    app, hub, url,
+    app, hub, url, exchangeApi,
     async stop() {
       clearInterval(sweeper);
-      await app.close();
+      await Promise.all([app.close(), exchangeApi.close()]);
       await database.close();
     },
   };
+}
+
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }

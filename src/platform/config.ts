@@ -76,6 +76,81 @@ const settings = {
     doc: 'seconds a signed global configuration stays valid for gateways',
     parse: (v: string) => integerIn(v, 60, 7 * 86400),
   },
+  exchangePort: {
+    flag: '--exchange-port', env: 'EGOV_EXCHANGE_PORT', default: '5500',
+    doc: 'TCP port for mutual TLS: where gateways reach the hub, and where a gateway takes calls from other gateways',
+    parse: (v: string) => integerIn(v, 0, 65535),
+  },
+  exchangeUrl: {
+    flag: '--exchange-url', env: 'EGOV_EXCHANGE_URL', default: '',
+    doc: 'https://host:port others use to reach this role over mutual TLS; defaults to https://host:exchange-port',
+    parse: (v: string) => {
+      if (v === '') return null;
+      const url = URL.parse(v);
+      if (!url || url.protocol !== 'https:' || url.pathname !== '/' || url.search) throw new Error('must be https://host:port');
+      return `https://${url.host}`;
+    },
+  },
+  certificateDays: {
+    flag: '--certificate-days', env: 'EGOV_CERTIFICATE_DAYS', default: '90',
+    doc: 'days a gateway certificate from the hub\'s CA is valid; gateways renew after two thirds',
+    parse: (v: string) => integerIn(v, 1, 825),
+  },
+  enrolmentHours: {
+    flag: '--enrolment-hours', env: 'EGOV_ENROLMENT_HOURS', default: '24',
+    doc: 'hours a gateway enrolment token stays usable',
+    parse: (v: string) => integerIn(v, 1, 720),
+  },
+  hub: {
+    flag: '--hub', env: 'EGOV_HUB', default: '',
+    doc: 'gateway: the hub\'s public URL, for enrolment',
+    parse: (v: string) => {
+      if (v === '') return null;
+      const url = URL.parse(v);
+      if (!url || !/^https?:$/.test(url.protocol)) throw new Error('must be an http:// or https:// URL');
+      return url.href.replace(/\/$/, '');
+    },
+  },
+  token: {
+    flag: '--token', env: 'EGOV_TOKEN', default: '',
+    doc: 'gateway: the one-time enrolment token from the console (only for the first start)',
+    parse: (v: string) => (v === '' ? null : v),
+  },
+  services: {
+    flag: '--services', env: 'EGOV_SERVICES', default: '',
+    doc: 'gateway: JSON file naming the backends of the services this department provides; defaults to services.json in the data folder',
+    parse: (v: string) => (v === '' ? null : path.resolve(v)),
+  },
+  configRefresh: {
+    flag: '--config-refresh', env: 'EGOV_CONFIG_REFRESH', default: '60',
+    doc: 'gateway: seconds between fetches of the global configuration (revocations take effect within this)',
+    parse: (v: string) => integerIn(v, 1, 3600),
+  },
+  anchorSeconds: {
+    flag: '--anchor-seconds', env: 'EGOV_ANCHOR_SECONDS', default: '30',
+    doc: 'gateway: seconds between countersignatures of the message log head by the hub (at most 60)',
+    parse: (v: string) => integerIn(v, 1, 60),
+  },
+  reportSeconds: {
+    flag: '--report-seconds', env: 'EGOV_REPORT_SECONDS', default: '10',
+    doc: 'gateway: seconds between batches of operational records sent to the hub',
+    parse: (v: string) => integerIn(v, 1, 3600),
+  },
+  retentionDays: {
+    flag: '--retention-days', env: 'EGOV_RETENTION_DAYS', default: '30',
+    doc: 'gateway: days message log entries stay in the database before they are archived to files',
+    parse: (v: string) => integerIn(v, 1, 3650),
+  },
+  timeoutMs: {
+    flag: '--timeout-ms', env: 'EGOV_TIMEOUT_MS', default: '30000',
+    doc: 'gateway: how long to wait for a peer gateway or a backend (services can set their own)',
+    parse: (v: string) => integerIn(v, 100, 600_000),
+  },
+  logBodies: {
+    flag: '--log-bodies', env: 'EGOV_LOG_BODIES', default: 'false',
+    doc: 'gateway: keep the bodies of exchanges this department starts in the message log (true/false)',
+    parse: (v: string) => oneOf(v, ['true', 'false'] as const) === 'true',
+  },
   sqliteSync: {
     flag: '--sqlite-sync', env: 'EGOV_SQLITE_SYNC', default: 'full',
     doc: 'full: every commit is on disk before it is acknowledged (survives power loss); normal: survives a crash of the process but not of the machine',

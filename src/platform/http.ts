@@ -18,6 +18,8 @@ export interface HttpOptions {
   renderErrorPage?: (request: FastifyRequest, status: number, code: ErrorCode | 'internal_error', message: string) => string;
   /** Logs go here instead of stdout (tests pass a stream or 'silent' level). */
   logStream?: NodeJS.WritableStream;
+  /** Serve TLS directly (the hub's mutual-TLS listener for gateways). */
+  tls?: import('node:https').ServerOptions;
 }
 
 export type HttpApp = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
@@ -38,6 +40,7 @@ const CONTENT_SECURITY_POLICY = [
 
 export function createHttpApp(options: HttpOptions): HttpApp {
   const app = Fastify({
+    ...(options.tls && { https: options.tls }),
     logger: {
       level: options.logLevel,
       ...(options.logStream && { stream: options.logStream }),

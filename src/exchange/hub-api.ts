@@ -1,0 +1,97 @@
+import { X509Certificate } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { TLSSocket } from 'node:tls';
+import { Type } from 'typebox';
+import type { Hub } from '../hub/app.ts';
+import { certificateInfo, fingerprintOfDer, issueServerCertificate, writePrivateFile } from '../pki/ca.ts';
+import { DomainError } from '../platform/errors.ts';
+import { createHttpApp, type HttpApp } from '../platform/http.ts';
+import { Anchor, OperationBatch } from './schema.ts';
+import { type Peer, peerOf, recordAnchor, recordOperations, renewCertificate } from './service.ts';
+import { matchesEtag } from './routes.ts';
+
+const TLS_KEY_FILE = 'hub-tls-key.pem';
+const TLS_CERTIFICATE_FILE = 'hub-tls.pem';
+
+/**
+ * The hub's mutual-TLS face for enrolled gateways: the global configuration, certificate renewal,
+ * log anchors and operational records. Only a gateway presenting a certificate the hub issued and
+ * has not revoked gets past the first hook.
+ */
+export async function buildExchangeApi(hub: Hub, options: { logStream?: NodeJS.WritableStream } = {}): Promise<HttpApp> {
+  const tls = await loadServerIdentity(hub);
+  const app = createHttpApp({
+    logLevel: hub.config.logLevel, bodyLimit: Math.max(hub.config.bodyLimit, 8 * 1024 * 1024), https: true,
+    ...(options.logStream && { logStream: options.logStream }),
+    tls: { key: tls.key, cert: tls.cert, ca: hub.exchange.ca.certificatePem, requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.3' },
+  });
+  const peers = new WeakMap<object, Peer>();
+  app.addHook('onRequest', async (request) => {
+    const raw = (request.raw.socket as TLSSocket).getPeerCertificate?.()?.raw;
+    const peer = raw ? await peerOf(hub.database, fingerprintOfDer(raw)) : null;
+    if (!peer) throw new DomainError('forbidden', 'this certificate is revoked, expired or unknown to the hub; enrol the gateway again');
+    peers.set(request, peer);
+  });
+  const peerOfRequest = (request: object) => peers.get(request)!;
+
+  app.get('/gw/v1/global-config', async (request, reply) => {
+    const signed = await hub.globalConfig.current();
+    const etag = `"${signed.version}"`;
+    reply.header('etag', etag).header('cache-control', 'no-cache');
+    if (matchesEtag(request.headers['if-none-match'], etag)) return reply.status(304).send(null);
+    return reply.type('application/jose').send(signed.jws);
+  });
+
+  app.get('/gw/v1/keys', async () => hub.globalConfig.jwks());
+
+  app.post('/gw/v1/certificates', {
+    schema: { body: Type.Object({ csr: Type.String({ minLength: 100, maxLength: 10_000 }) }, { additionalProperties: false }) },
+  }, async (request) => {
+    const renewed = await renewCertificate(hub.database, hub.exchange, peerOfRequest(request), request.body.csr);
+    return { certificate: renewed.certificate, caCertificate: renewed.caCertificate };
+  });
+
+  app.post('/gw/v1/anchors', { schema: { body: Anchor } }, async (request) => (
+    recordAnchor(hub.database, await hub.globalConfig.signingKey(), peerOfRequest(request), request.body)
+  ));
+
+  app.post('/gw/v1/operations', { schema: { body: OperationBatch } }, async (request) => (
+    recordOperations(hub.database, peerOfRequest(request), request.body.records)
+  ));
+
+  return app;
+}
+
+/**
+ * The hub's own TLS certificate from its CA, for the names gateways use to reach it. Kept in the
+ * data folder and issued again when the names change or it has under a third of its life left.
+ */
+async function loadServerIdentity(hub: Hub): Promise<{ key: string; cert: string }> {
+  const keyFile = path.join(hub.config.data, TLS_KEY_FILE);
+  const certFile = path.join(hub.config.data, TLS_CERTIFICATE_FILE);
+  const host = new URL(hub.exchangeUrl).hostname;
+  const names = [...new Set([host, 'localhost', '127.0.0.1'])];
+  try {
+    const [key, cert] = await Promise.all([readFile(keyFile, 'utf8'), readFile(certFile, 'utf8')]);
+    const info = certificateInfo(cert);
+    const life = info.notAfter.getTime() - info.notBefore.getTime();
+    const fresh = Date.now() < info.notAfter.getTime() - life / 3;
+    const wanted = names.every((n) => hasName(cert, n));
+    if (fresh && wanted) return { key, cert };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && (error as Error).name !== 'CertificateError') throw error;
+  }
+  const isIp = (n: string) => /^[0-9.]+$|:/.test(n);
+  const issued = await issueServerCertificate(hub.exchange.ca, {
+    commonName: host, hostnames: names.filter((n) => !isIp(n)), ipAddresses: names.filter(isIp), validDays: 365,
+  });
+  await writePrivateFile(keyFile, issued.privateKeyPem);
+  await writeFile(certFile, issued.certificatePem);
+  return { key: issued.privateKeyPem, cert: issued.certificatePem };
+}
+
+function hasName(certPem: string, name: string): boolean {
+  const cert = new X509Certificate(certPem);
+  return /^[0-9.]+$/.test(name) ? cert.checkIP(name) !== undefined : cert.checkHost(name) !== undefined;
+}
