@@ -24,8 +24,9 @@ export interface StartOptions {
 export async function startHub(config: Config, prepare?: (database: HubDatabase) => Promise<void>, options: StartOptions = {}): Promise<RunningHub> {
   const database = await openHubDatabase(config);
   if (prepare) await prepare(database);
-  // The exchange URL goes into every enrolment and configuration, so an ephemeral port is chosen before the app is built.
+  // Both URLs go into pages, enrolments and the configuration, so ephemeral ports (tests) are chosen before the app is built.
   const exchangePort = config.exchangePort === 0 ? await freePort(config.host) : config.exchangePort;
+  if (config.port === 0) config = { ...config, port: await freePort(config.host) };
   const { app, hub } = await buildHubApp(database, config, { exchangePort, ...(options.logStream && { logStream: options.logStream }) });
   const exchangeApi = await buildExchangeApi(hub, options.logStream ? { logStream: options.logStream } : {});
   await app.listen({ port: config.port, host: config.host });

@@ -23,6 +23,15 @@ export function WorkbenchPage(props: {
         <li><a href="/staff/sharing/incoming" safe>{t('sharing.incoming.title')}</a></li>
         <li><a href="/staff/sharing/outgoing" safe>{t('sharing.outgoing.title')}</a></li>
       </ul>
+      {props.account.roles.includes('dept_admin') ? (
+        <>
+          <h2 safe>{t('staff.admin')}</h2>
+          <p safe>{t('staff.admin.text')}</p>
+          <ul>
+            <li><a href="/staff/gateways" safe>{t('gateways.title')}</a></li>
+          </ul>
+        </>
+      ) : ''}
       {props.department ? (
         <>
           <h2>{t('staff.department')}: <span safe>{localName(lang, props.department)}</span></h2>
