@@ -46,12 +46,23 @@ withSettings(program.command('demo'))
     const config = configFrom(options, { logLevel: 'warn' });
     const { startHub } = await import('../hub/server.ts');
     const { DEMO_PASSWORD, DEMO_TOTP_SECRET, demoAccounts, seedDemo } = await import('../hub/demo.ts');
+    const { startDemoExchange } = await import('../exchange/demo.ts');
+    const { demoDepartments } = await import('../registry/demo-data.ts');
     const running = await startHub(config, async (database) => {
       const { seeded } = await seedDemo(database);
       if (seeded) process.stdout.write(`Seeded the demo data into ${database.location}\n`);
     });
-    stopOnSignal(running.stop);
+    const exchange = await startDemoExchange({
+      hub: running.hub, hubUrl: running.url, dataDir: config.data, basePort: config.port === 0 ? 0 : 8000,
+      log: (line) => process.stdout.write(`${line}\n`),
+    });
+    stopOnSignal(async () => {
+      await exchange.stop();
+      await running.stop();
+    });
     const u = running.url;
+    const code = (key: string) => demoDepartments.find((d) => d.key === key)!.uscc;
+    const gatewayLines = [...exchange.gateways].map(([key, g]) => `  ${key.padEnd(6)} ${g.identity.id.padEnd(26)} systems call ${g.clientUrl}/r1/…`);
     process.stdout.write([
       '',
       'egov-cloud demo is running (Ctrl-C stops it)',
@@ -61,6 +72,17 @@ withSettings(program.command('demo'))
       `  API        ${u}/api/openapi.json`,
       `  SSO        ${u}/oidc/.well-known/openid-configuration`,
       `  health     ${u}/healthz   metrics ${u}/metrics`,
+      '',
+      'Department gateways (mutual TLS between them, signed and logged):',
+      ...gatewayLines,
+      '',
+      'A social insurance clerk\'s system fetches a resident from the Public Security Bureau through two gateways;',
+      'items outside the agreement come back masked or not at all:',
+      `  curl -s ${exchange.gateways.get('hrss')!.clientUrl}/r1/${code('psb')}/population/persons/persons/${exchange.samples.person} \\`,
+      `    -H 'Egov-Client: ${code('hrss')}/social-insurance' -H 'Egov-User-Id: CN${exchange.samples.person}' -H 'Egov-Issue: SB-2026-000001'`,
+      'The provident fund centre checks an employer with the market regulator:',
+      `  curl -s ${exchange.gateways.get('hpf')!.clientUrl}/r1/${code('amr')}/business-reg/enterprises/enterprises/${exchange.samples.enterprise} -H 'Egov-Client: ${code('hpf')}/provident-fund'`,
+      `What a client may call: curl -s ${exchange.gateways.get('hrss')!.clientUrl}/r1/${code('psb')}/allowedMethods -H 'Egov-Client: ${code('hrss')}/social-insurance'`,
       '',
       `Demo accounts, all with the password ${DEMO_PASSWORD}:`,
       ...demoAccounts.map((a) => `  ${a.username.padEnd(14)} ${a.roles.join(', ')}`),
