@@ -15,7 +15,7 @@ import { migrate, openDatabase, type DbKind } from '../../src/platform/db/index.
 export const postgresUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:55432/postgres';
 
 async function probePostgres(): Promise<string | null> {
-  const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 2000 });
+  const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 10_000 });
   try {
     await client.connect();
     await client.end();
