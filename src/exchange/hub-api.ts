@@ -1,10 +1,11 @@
 import { X509Certificate } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { Type } from 'typebox';
 import type { Hub } from '../hub/app.ts';
-import { certificateInfo, fingerprintOfDer, issueServerCertificate, writePrivateFile } from '../pki/ca.ts';
+import { certificateInfo, fingerprintOfDer, issueServerCertificate } from '../pki/ca.ts';
+import { writeFileAtomic, writePrivateFile } from '../pki/files.ts';
 import { DomainError } from '../platform/errors.ts';
 import { createHttpApp, type HttpApp } from '../platform/http.ts';
 import { Anchor, OperationBatch } from './schema.ts';
@@ -87,7 +88,7 @@ async function loadServerIdentity(hub: Hub): Promise<{ key: string; cert: string
     commonName: host, hostnames: names.filter((n) => !isIp(n)), ipAddresses: names.filter(isIp), validDays: 365,
   });
   await writePrivateFile(keyFile, issued.privateKeyPem);
-  await writeFile(certFile, issued.certificatePem);
+  await writeFileAtomic(certFile, issued.certificatePem, 0o644);
   return { key: issued.privateKeyPem, cert: issued.certificatePem };
 }
 

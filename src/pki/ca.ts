@@ -2,9 +2,10 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { KeyObject, X509Certificate as NodeCertificate, createHash, createPrivateKey, createPublicKey, randomBytes, webcrypto } from 'node:crypto';
-import { chmod, link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { writeNewFile } from './files.ts';
 
 /**
  * The extranet's certificate authority: the hub issues every gateway its certificate for mutual
@@ -461,65 +462,4 @@ export async function verifyIssuedBy(certPem: string, caPem: string, now: Date =
   const nodeLeaf = new NodeCertificate(Buffer.from(leaf.rawData));
   const nodeCa = new NodeCertificate(Buffer.from(ca.rawData));
   return nodeLeaf.checkIssued(nodeCa) && nodeLeaf.verify(nodeCa.publicKey);
-}
-
-/**
- * Writes a private key file with mode 0600, whole or not at all (temporary file, fsync, rename),
- * creating its folder with 0700. Replaces an existing file: a gateway renewing its key.
- */
-export async function writePrivateFile(file: string, contents: string): Promise<void> {
-  const dir = path.dirname(file);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const temp = await writeTemp(file, contents, 0o600);
-  try {
-    await rename(temp, file);
-  } catch (error) {
-    await unlink(temp).catch(() => {});
-    throw error;
-  }
-  await syncFolder(dir);
-}
-
-/**
- * Writes `file` only if it does not exist yet. The content goes whole under a temporary name and
- * is then linked into place: link (unlike rename) fails when the file exists, so two processes
- * creating it at once both end up with the first one's.
- */
-async function writeNewFile(file: string, contents: string, mode: number): Promise<void> {
-  const temp = await writeTemp(file, contents, mode);
-  try {
-    await link(temp, file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    await unlink(temp);
-  }
-  await syncFolder(path.dirname(file));
-}
-
-async function writeTemp(file: string, contents: string, mode: number): Promise<string> {
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(temp, 'wx', mode);
-  try {
-    // open's mode is cut by the umask; chmod makes a 0644 certificate 0644 whatever the umask.
-    await handle.chmod(mode);
-    await handle.writeFile(contents);
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    await unlink(temp).catch(() => {});
-    throw error;
-  }
-  await handle.close();
-  return temp;
-}
-
-// Without this a crash right after the rename or link can lose the new name though its data was synced.
-async function syncFolder(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

@@ -1,6 +1,7 @@
-import { type KeyObject, createPrivateKey, createPublicKey, randomBytes, sign, verify } from 'node:crypto';
-import { chmod, link, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
+import { type KeyObject, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
+import { chmod, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { writeNewFile } from './files.ts';
 import { type JSONWebKeySet, type JWK, calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 
 /**
@@ -48,25 +49,8 @@ export async function loadSigningKey(dataDir: string): Promise<SigningKey> {
   const file = path.join(dataDir, SIGNING_KEY_FILE);
   const existing = await readKeyFile(file);
   if (existing) return existing;
-  await mkdir(dataDir, { recursive: true });
-  const jwk = await newPrivateJwk();
-  // Written whole under a temporary name, then linked into place: link (unlike rename) fails when
-  // the file exists, so when two processes start at once both end up with the same key.
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(temp, 'wx', 0o600);
-  try {
-    await handle.writeFile(`${JSON.stringify(jwk, null, 2)}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await link(temp, file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    await unlink(temp);
-  }
+  // Created once: when two processes start at once both end up with the same key.
+  await writeNewFile(file, `${JSON.stringify(await newPrivateJwk(), null, 2)}\n`, 0o600);
   const key = await readKeyFile(file);
   if (!key) throw new SigningKeyError(file, 'vanished right after it was written');
   return key;

@@ -26,8 +26,8 @@ import {
   issueServerCertificate,
   loadCertificateAuthority,
   verifyIssuedBy,
-  writePrivateFile,
 } from '../../src/pki/ca.ts';
+import { writePrivateFile } from '../../src/pki/files.ts';
 
 const CA_MODULE = fileURLToPath(new URL('../../src/pki/ca.ts', import.meta.url));
 const DAY = 86_400_000;

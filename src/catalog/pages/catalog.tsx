@@ -4,9 +4,10 @@ import type { FieldError } from '../../web/forms.ts';
 import { localName } from '../../web/i18n.ts';
 import { ErrorSummary, Layout, type PageContext } from '../../web/layout.tsx';
 import { type Item, type Resource, type ResourceSummary, sharingClasses } from '../schema.ts';
-import { Pager, itemLabel, named, titleOf } from './fields.tsx';
+import { Pager, itemLabel, named } from './fields.tsx';
 import { RequestForm, type RequestFormValues } from './request-form.tsx';
 import { SharingNav } from './sharing.tsx';
+import { titleOf } from '../../web/fields.tsx';
 
 /** The workbench's catalog browser: search with filters, and a resource's page with its "request access" form. */
 

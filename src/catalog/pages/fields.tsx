@@ -1,5 +1,4 @@
 import Html from '@kitajs/html';
-import type { FieldError } from '../../web/forms.ts';
 import type { Lang, MessageKey, Translate } from '../../web/i18n.ts';
 import type { PageContext } from '../../web/layout.tsx';
 import { zhCN } from '../../web/messages/zh-CN.ts';
@@ -9,37 +8,6 @@ import type { SharingRequest } from '../schema.ts';
  * The pieces the catalog's pages share: labelled form fields with their errors (the government
  * form pattern), the names of classes and statuses, and the answer countdown of a request.
  */
-
-/** A label, an optional hint and the field's error under it; the control comes as children. */
-export function Field(props: { id: string; label: string; hint?: string; errors: FieldError[]; children?: Html.Children }): JSX.Element {
-  const message = props.errors.find((e) => e.field === props.id)?.message;
-  return (
-    <div class={message ? 'field-error' : undefined}>
-      <label for={props.id} safe>{props.label}</label>
-      {props.hint ? <p class="hint" id={`${props.id}-hint`} safe>{props.hint}</p> : ''}
-      {message ? <p class="message" id={`${props.id}-error`} safe>{message}</p> : ''}
-      {props.children}
-    </div>
-  );
-}
-
-/** The attributes of a control: described by its hint and error, and marked invalid when it has one. */
-export function describe(errors: FieldError[], field: string, hint = false): Record<string, string> {
-  const bad = errors.some((e) => e.field === field);
-  const ids = [hint ? `${field}-hint` : '', bad ? `${field}-error` : ''].filter(Boolean).join(' ');
-  return { ...(bad && { 'aria-invalid': 'true' }), ...(ids && { 'aria-describedby': ids }) };
-}
-
-/** The error message of a group of controls (checkboxes, radios), shown under its legend. */
-export function GroupError(props: { id: string; errors: FieldError[] }): JSX.Element {
-  const message = props.errors.find((e) => e.field === props.id)?.message;
-  return message ? <p class="message" id={`${props.id}-error`} safe>{message}</p> : <></>;
-}
-
-/** `<title>` of a page that may show errors: "Error: " first, so a screen reader hears it at once. */
-export function titleOf(page: PageContext, title: string, errors: FieldError[]): string {
-  return errors.length ? `${page.t('form.errorPrefix')}${title}` : title;
-}
 
 /** Messages named by a prefix and a value from the data, e.g. class.conditional; the value itself when unknown. */
 export function named(t: Translate, prefix: string, value: string): string {

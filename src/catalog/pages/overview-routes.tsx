@@ -9,8 +9,8 @@ import type { Agreement, SharingRequest } from '../schema.ts';
 import { catalogCounts, getResource, searchCatalog } from '../service.ts';
 import { listAgreements, listRequests } from '../sharing.service.ts';
 import { type AgreementCountRow, ConsoleCatalogPage, type ResourceCountRow } from './catalog-console.tsx';
-import { departmentNames, facePage } from './context.tsx';
 import { OpenDataPage, OpenDataResourcePage } from './open-data.tsx';
+import { departmentNames, facePage } from '../../web/department-pages.ts';
 
 const PAGE_SIZE = 20;
 const OpenQuery = Type.Object({

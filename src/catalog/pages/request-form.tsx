@@ -4,7 +4,8 @@ import type { FieldError } from '../../web/forms.ts';
 import { localName } from '../../web/i18n.ts';
 import { CsrfField, Layout, type PageContext } from '../../web/layout.tsx';
 import type { Resource, SharingRequest } from '../schema.ts';
-import { Field, GroupError, describe, itemLabel, named } from './fields.tsx';
+import { itemLabel, named } from './fields.tsx';
+import { Field, GroupError, describe } from '../../web/fields.tsx';
 
 /**
  * Asking for a resource, in the government form pattern: the form (with an error summary when

@@ -3,8 +3,9 @@ import type { FieldError } from '../../web/forms.ts';
 import type { MessageKey } from '../../web/i18n.ts';
 import { CsrfField, ErrorSummary, Layout, type PageContext } from '../../web/layout.tsx';
 import type { Agreement, Resource, SharingRequest } from '../schema.ts';
-import { DueText, Field, GroupError, describe, itemLabel, named, titleOf } from './fields.tsx';
+import { DueText, itemLabel, named } from './fields.tsx';
 import { AgreementItems, SharingNav, chinaDay } from './sharing.tsx';
+import { Field, GroupError, describe, titleOf } from '../../web/fields.tsx';
 
 /**
  * One sharing request: what was asked, item by item where it stands, its history, and the

@@ -14,10 +14,12 @@ import { getResource, searchCatalog } from '../service.ts';
 import { getRequest, submitRequest } from '../sharing.service.ts';
 import { CatalogSearchPage, type RequestBar, ResourcePage } from './catalog.tsx';
 import { type FormFields, field } from '../../web/forms.ts';
-import { FormBody, dateField, departmentNames, facePage, refusalOf } from './context.tsx';
+import { FormBody, dateField } from './context.tsx';
 import { overviewPageRoutes } from './overview-routes.tsx';
 import { CheckRequestPage, type RequestFormValues, RequestSentPage } from './request-form.tsx';
 import { sharingPageRoutes } from './sharing-routes.tsx';
+import { refusalOf } from '../../web/fields.tsx';
+import { departmentNames, facePage } from '../../web/department-pages.ts';
 
 /**
  * The catalog's pages: the workbench's catalog browser and request form (here), the sharing

@@ -15,9 +15,11 @@ import {
   coordinateRequest, decideRequest, getAgreement, getRequest, listAgreements, listRequests, renewAgreement, revokeAgreement,
 } from '../sharing.service.ts';
 import { type FormFields, field } from '../../web/forms.ts';
-import { FormBody, dateField, departmentNames, facePage, refusalOf } from './context.tsx';
+import { FormBody, dateField } from './context.tsx';
 import { RequestPage, type RequestPageValues } from './request.tsx';
 import { IncomingPage, OutgoingPage } from './sharing.tsx';
+import { refusalOf } from '../../web/fields.tsx';
+import { departmentNames, facePage } from '../../web/department-pages.ts';
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 const DoneQuery = Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })), lang: Type.Optional(Type.String()) });

@@ -1,7 +1,8 @@
 import { createPrivateKey, createHash, type KeyObject } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { certificateInfo, createKeyAndCsr, writePrivateFile } from '../../pki/ca.ts';
+import { certificateInfo, createKeyAndCsr } from '../../pki/ca.ts';
+import { writeFileAtomic, writePrivateFile } from '../../pki/files.ts';
 
 /**
  * What makes a gateway itself, all in its data folder: its private key (never leaves it, mode
@@ -140,10 +141,9 @@ export async function completeRenewal(dataDir: string): Promise<void> {
   }
 }
 
+/** Public files of the gateway (certificates, the saved configuration): whole or not at all. */
 export async function writeAtomic(file: string, contents: string): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, contents, { mode: 0o644 });
-  await rename(temp, file);
+  await writeFileAtomic(file, contents, 0o644);
 }
 
 export function sha256Hex(data: string | Buffer): string {

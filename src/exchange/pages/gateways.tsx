@@ -5,7 +5,8 @@ import type { MessageKey } from '../../web/i18n.ts';
 import { CsrfField, ErrorSummary, Layout, type PageContext } from '../../web/layout.tsx';
 import type { Certificate, Gateway } from '../schema.ts';
 import type { EnrolmentToken } from '../service.ts';
-import { Field, beijingTime, describe, idOf, titleOf } from './fields.tsx';
+import { beijingTime, idOf } from './fields.tsx';
+import { Field, describe, titleOf } from '../../web/fields.tsx';
 
 /**
  * The gateways of the extranet as people see them: a department administrator's own (with the

@@ -9,9 +9,10 @@ import { type FieldError, type FormFields, field } from '../../web/forms.ts';
 import { type Lang, type MessageKey, t } from '../../web/i18n.ts';
 import { sendPage } from '../../web/page-context.ts';
 import { createEnrolmentToken, listGateways, revokeCertificate, trafficSummary } from '../service.ts';
-import { departmentNames, facePage, refusalOf } from './fields.tsx';
 import { ConsoleGatewaysPage, type DepartmentGateways, EnrolmentTokenPage, type RevokeValues, StaffGatewaysPage, reasonId } from './gateways.tsx';
 import { ConsoleTrafficPage, MAX_TRAFFIC_HOURS } from './traffic.tsx';
+import { refusalOf } from '../../web/fields.tsx';
+import { departmentNames, facePage } from '../../web/department-pages.ts';
 
 const FormBody = Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())]));
 const SerialParams = Type.Object({ serial: Type.String({ minLength: 1, maxLength: 64 }) });

@@ -4,7 +4,8 @@ import type { FieldError } from '../../web/forms.ts';
 import type { MessageKey } from '../../web/i18n.ts';
 import { ErrorSummary, Layout, type PageContext } from '../../web/layout.tsx';
 import type { TrafficSummary } from '../schema.ts';
-import { Field, beijingTime, describe, formatNumber, titleOf } from './fields.tsx';
+import { beijingTime, formatNumber } from './fields.tsx';
+import { Field, describe, titleOf } from '../../web/fields.tsx';
 
 /** The console's exchange traffic: what went between departments through their gateways, as the gateways reported it. */
 
