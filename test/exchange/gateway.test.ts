@@ -167,6 +167,15 @@ for (const target of databaseTargets) {
       assert.equal(reached.headers['egov-issue'], 'SB-2026-000123');
     });
 
+    it('carries many exchanges at once, each on a connection whose certificate it checks', async () => {
+      // New connections are opened for the parallel calls; a resumed TLS session would carry no
+      // certificate to check the signature with, so gateways must not resume them.
+      const results = await Promise.all(Array.from({ length: 24 }, () => call(hrss, personPath)));
+      assert.deepEqual(results.filter((r) => r.status !== 200).map((r) => r.body), []);
+      const ids = new Set(results.map((r) => r.headers.get('egov-id')));
+      assert.equal(ids.size, 24, 'every exchange has its own message id');
+    });
+
     it('passes a backend\'s own error through unchanged and signed', async () => {
       backendMode = 'error';
       try {

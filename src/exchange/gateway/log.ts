@@ -1,4 +1,5 @@
 import { createWriteStream } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -173,15 +174,19 @@ export class MessageLog {
   #queue: Pending[] = [];
   #flushing: Promise<void> | null = null;
   #knownCertificates = new Set<string>();
+  readonly #writer: SqliteWriter | null;
+  #closed: Promise<void> | null = null;
 
-  private constructor(database: Database<GatewayTables>) {
+  private constructor(database: Database<GatewayTables>, writer: SqliteWriter | null) {
     this.database = database;
+    this.#writer = writer;
   }
 
   static async open(options: { url: string | null; dataDir: string; sqliteSync?: 'full' | 'normal' }): Promise<MessageLog> {
     const database = await openDatabase<GatewayTables>({ ...options, fileName: 'gateway.sqlite' });
     await migrate(database, gatewayMigrations);
-    const log = new MessageLog(database);
+    const writer = database.kind === 'sqlite' ? new SqliteWriter(database.location, options.sqliteSync ?? 'full') : null;
+    const log = new MessageLog(database, writer);
     const last = await database.db.selectFrom('message_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
     if (last) log.#head = { seq: Number(last.seq), hash: last.hash };
     const lastOp = await database.db.selectFrom('operations').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst();
@@ -229,13 +234,16 @@ export class MessageLog {
         for (const c of p.certificates) certs.set(c.sha256, c);
       }
       try {
-        await this.database.transaction(async (tx) => {
-          for (let i = 0; i < rows.length; i += 200) await tx.insertInto('message_log').values(rows.slice(i, i + 200)).execute();
-          for (let i = 0; i < ops.length; i += 200) await tx.insertInto('operations').values(ops.slice(i, i + 200)).execute();
-          for (const c of certs.values()) {
-            await tx.insertInto('certificates').values(c).onConflict((oc) => oc.column('sha256').doNothing()).execute();
-          }
-        });
+        if (this.#writer) await this.#writer.write({ rows, operations: ops, certificates: [...certs.values()] });
+        else {
+          await this.database.transaction(async (tx) => {
+            for (let i = 0; i < rows.length; i += 200) await tx.insertInto('message_log').values(rows.slice(i, i + 200)).execute();
+            for (let i = 0; i < ops.length; i += 200) await tx.insertInto('operations').values(ops.slice(i, i + 200)).execute();
+            for (const c of certs.values()) {
+              await tx.insertInto('certificates').values(c).onConflict((oc) => oc.column('sha256').doNothing()).execute();
+            }
+          });
+        }
       } catch (error) {
         // The in-memory head did not move: the next batch chains onto what is really stored.
         for (const p of batch) p.reject(error as Error);
@@ -250,8 +258,12 @@ export class MessageLog {
   }
 
   async close(): Promise<void> {
-    while (this.#flushing) await this.#flushing;
-    await this.database.close();
+    this.#closed ??= (async () => {
+      while (this.#flushing) await this.#flushing;
+      await this.#writer?.close();
+      await this.database.close();
+    })();
+    return this.#closed;
   }
 
   // Operational records for the hub ------------------------------------------------------------
@@ -388,3 +400,49 @@ export class MessageLog {
 export type VerifyReport =
   | { ok: true; checked: number; anchorsChecked: number; head: number }
   | { ok: false; checked: number; anchorsChecked: number; problem: string; seq: number };
+
+/**
+ * Appends on SQLite go to a worker thread with its own connection (log-writer.mjs): one batch at a
+ * time, so the chain is stored in the order it was computed.
+ */
+class SqliteWriter {
+  readonly #worker: Worker;
+  readonly #waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  #next = 0;
+  #closing: Promise<void> | null = null;
+
+  constructor(file: string, sync: 'full' | 'normal') {
+    this.#worker = new Worker(new URL('./log-writer.mjs', import.meta.url), { workerData: { file, sync } });
+    this.#worker.on('message', (message: { id?: number; error?: string; closed?: boolean }) => {
+      if (message.id === undefined) return;
+      const waiting = this.#waiting.get(message.id);
+      this.#waiting.delete(message.id);
+      if (message.error) waiting?.reject(new Error(`the message log could not be written: ${message.error}`));
+      else waiting?.resolve();
+    });
+    this.#worker.on('error', (error) => this.#failAll(error));
+    this.#worker.on('exit', () => this.#failAll(new Error('the message log writer stopped')));
+  }
+
+  write(batch: { rows: MessageLogRow[]; operations: OperationRow[]; certificates: CertificateRow[] }): Promise<void> {
+    const id = this.#next++;
+    return new Promise((resolve, reject) => {
+      this.#waiting.set(id, { resolve, reject });
+      this.#worker.postMessage({ id, ...batch });
+    });
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= new Promise<void>((resolve) => {
+      this.#worker.once('exit', () => resolve());
+      this.#worker.once('message', () => void this.#worker.terminate());
+      this.#worker.postMessage({ close: true });
+    });
+    return this.#closing;
+  }
+
+  #failAll(error: Error): void {
+    for (const waiting of this.#waiting.values()) waiting.reject(error);
+    this.#waiting.clear();
+  }
+}

@@ -1,9 +1,9 @@
-import { type KeyObject, randomUUID, X509Certificate } from 'node:crypto';
+import { randomUUID, X509Certificate } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { PeerCertificate, TLSSocket } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import type { JSONWebKeySet } from 'jose';
 import pino, { type Logger } from 'pino';
 import { Counter, Histogram, Registry } from 'prom-client';
@@ -19,7 +19,7 @@ import {
 import { type GatewayIdentity, completeRenewal, loadIdentity, storeRenewal } from './identity.ts';
 import { type LogEntry, MessageLog, type OperationEntry } from './log.ts';
 import { type LocalService, endpointMatcher, filterItems } from './services.ts';
-import { type Sent, TransportError, readBody, send } from './transport.ts';
+import { type CertificateFacts, type Sent, TransportError, ownCertificateOf, peerCertificateOf, readBody, send } from './transport.ts';
 import { type Trust, TrustError, readHubKeys, readSavedConfig, saveConfig, verifyGlobalConfig } from './trust.ts';
 
 export interface GatewayOptions {
@@ -112,7 +112,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const log = await MessageLog.open({ url: options.databaseUrl, dataDir: options.dataDir, sqliteSync: options.sqliteSync ?? 'full' });
   const services = new Map(options.services.map((s) => [s.code, { ...s, allows: endpointMatcher(s.endpoints) }]));
   const limiter = new RateLimiter();
-  const keys = new Map<string, KeyObject>();
   const backendAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
   const metrics = new Registry();
@@ -125,21 +124,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   let peerAgent = makePeerAgent(identity);
   const ownIdentities = new Map<string, GatewayIdentity>([[identity.fingerprint, identity]]);
   function ownIdentityOf(socket: TLSSocket): GatewayIdentity {
-    const raw = socket.getCertificate?.() as PeerCertificate | null;
-    return (raw?.raw && ownIdentities.get(fingerprintOfDer(raw.raw))) || identity!;
+    const sha = ownCertificateOf(socket);
+    return (sha && ownIdentities.get(sha)) || identity!;
   }
   function makePeerAgent(id: GatewayIdentity): https.Agent {
-    return new https.Agent({ keepAlive: true, maxSockets: 256, key: id.keyPem, cert: id.certificatePem, ca: id.caPem, minVersion: 'TLSv1.3' });
-  }
-
-  function publicKeyOf(peer: PeerCertificate): KeyObject {
-    const sha = fingerprintOfDer(peer.raw);
-    let key = keys.get(sha);
-    if (!key) {
-      key = new X509Certificate(peer.raw).publicKey;
-      keys.set(sha, key);
-    }
-    return key;
+    // No session resumption: on a resumed session Node neither checks the server's identity again
+    // nor gives its certificate, and every exchange is verified against that certificate.
+    return new https.Agent({ keepAlive: true, maxSockets: 256, maxCachedSessions: 0, key: id.keyPem, cert: id.certificatePem, ca: id.caPem, minVersion: 'TLSv1.3' });
   }
 
   function currentTrust(): Trust {
@@ -279,7 +270,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       throw error;
     }
     x.responseIn = Date.now();
-    if (!sent.peer || !allowed.has(fingerprintOfDer(sent.peer.raw))) throw new ExchangeFault('Server.ClientProxy.UntrustedPeer', `the gateway of ${address.provider} presented an unlisted certificate`);
+    if (!sent.peer || !allowed.has(sent.peer.sha256)) throw new ExchangeFault('Server.ClientProxy.UntrustedPeer', `the gateway of ${address.provider} presented an unlisted certificate`);
     const expectedHash = requestHash(envelope);
     const responseType = headerText(sent.headers['content-type']);
     const fault = headerText(sent.headers[H.error]);
@@ -287,19 +278,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // certificate, a bad signature) signs its refusal without vouching for the request's hash.
     const claimedHash = headerText(sent.headers[H.requestHash]);
     const vouched = claimedHash === expectedHash || (claimedHash === '' && isFaultType(fault) && fault.startsWith('Server.ServerProxy.'));
-    const responseCanonical = canonicalResponse({ id: x.id, requestHash: claimedHash, status: sent.status, contentType: responseType, bodyHash: sha256(sent.body), fault });
+    const responseBodyHash = sha256(sent.body);
+    const responseCanonical = canonicalResponse({ id: x.id, requestHash: claimedHash, status: sent.status, contentType: responseType, bodyHash: responseBodyHash, fault });
     const responseSignature = headerText(sent.headers[H.signature]);
-    if (!vouched || !verifyText(publicKeyOf(sent.peer), responseCanonical, responseSignature)) {
+    if (!vouched || !verifyText(sent.peer.publicKey, responseCanonical, responseSignature)) {
       throw new ExchangeFault('Server.ClientProxy.InvalidSignature', `the response from ${address.provider} does not carry a valid signature over this request; it was not passed on`);
     }
-    const providerSha = fingerprintOfDer(sent.peer.raw);
     const entries: LogEntry[] = [
-      logEntry(x, 'request', canonical, signature, me.fingerprint, body, options.logClientBodies),
-      logEntry(x, 'response', responseCanonical, responseSignature, providerSha, sent.body, options.logClientBodies),
+      logEntry(x, 'request', canonical, signature, me.fingerprint, envelope.bodyHash, body, options.logClientBodies),
+      logEntry(x, 'response', responseCanonical, responseSignature, sent.peer.sha256, responseBodyHash, sent.body, options.logClientBodies),
     ];
-    const peerPem = `-----BEGIN CERTIFICATE-----\n${sent.peer.raw.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
     await log.append(entries, [record('client', x, sent.status, isFaultType(fault) ? fault : null, sent.body.length)], [
-      { sha256: me.fingerprint, pem: me.certificatePem }, { sha256: providerSha, pem: peerPem },
+      { sha256: me.fingerprint, pem: me.certificatePem }, { sha256: sent.peer.sha256, pem: sent.peer.pem },
     ]);
     res.writeHead(sent.status, {
       ...(responseType && { 'content-type': responseType }),
@@ -309,11 +299,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     res.end(sent.body);
   }
 
-  function logEntry(x: Exchange, kind: 'request' | 'response', envelope: string, signature: string, signer: string, body: Buffer, keepBody: boolean): LogEntry {
+  function logEntry(x: Exchange, kind: 'request' | 'response', envelope: string, signature: string, signer: string, bodyHash: string, body: Buffer, keepBody: boolean): LogEntry {
     return {
       at: new Date().toISOString(), message_id: x.id, kind, client: x.client, service: `${x.provider}/${x.service}`,
       user_id: maskedUser(x.userId), issue: x.issue || null, purpose: x.purpose || null, envelope, signature, signer,
-      body_hash: sha256(body), body: keepBody ? body : null,
+      body_hash: bodyHash, body: keepBody ? body : null,
     };
   }
 
@@ -373,16 +363,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     let requestHashValue = '';
     let keepBodies = false;
     let requestEntry: LogEntry | null = null;
-    let peerSha = '';
+    let peer: CertificateFacts | null = null;
     // The peer verifies with the certificate this connection presented: after a renewal, old
     // keep-alive connections still present the previous one.
     const me = ownIdentityOf(req.socket as TLSSocket);
     const reply = async (status: number, contentType: string, body: Buffer, fault: FaultType | null) => {
-      const responseCanonical = canonicalResponse({ id: x.id, requestHash: requestHashValue, status, contentType, bodyHash: sha256(body), fault: fault ?? '' });
+      const bodyHash = sha256(body);
+      const responseCanonical = canonicalResponse({ id: x.id, requestHash: requestHashValue, status, contentType, bodyHash, fault: fault ?? '' });
       const signature = signText(me.key, responseCanonical);
-      const entries = requestEntry ? [requestEntry, logEntry(x, 'response', responseCanonical, signature, me.fingerprint, body, keepBodies)] : [];
+      const entries = requestEntry ? [requestEntry, logEntry(x, 'response', responseCanonical, signature, me.fingerprint, bodyHash, body, keepBodies)] : [];
       const op = record('provider', x, status, fault, body.length);
-      const certificate = requestEntry ? [{ sha256: peerSha, pem: peerPemOf(req) }, { sha256: me.fingerprint, pem: me.certificatePem }] : [];
+      const certificate = requestEntry && peer ? [{ sha256: peer.sha256, pem: peer.pem }, { sha256: me.fingerprint, pem: me.certificatePem }] : [];
       // Refusals before a verified request are not acknowledgements of anything: no need to wait.
       if (entries.length > 0) await log.append(entries, [op], certificate);
       else log.append([], [op]).catch(() => {});
@@ -396,13 +387,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     const givenId = headerText(req.headers[H.id]);
     if (/^[0-9a-f-]{36}$/.test(givenId)) x.id = givenId;
     try {
-      const socket = req.socket as TLSSocket;
-      const peer = socket.getPeerCertificate();
-      if (!peer?.raw) throw new ExchangeFault('Server.ServerProxy.UntrustedPeer', 'present a gateway certificate');
-      peerSha = fingerprintOfDer(peer.raw);
+      peer = peerCertificateOf(req.socket as TLSSocket);
+      if (!peer) throw new ExchangeFault('Server.ServerProxy.UntrustedPeer', 'present a gateway certificate (and do not resume TLS sessions)');
       const t = trust && !trust.expired() ? trust : null;
       if (!t) throw new ExchangeFault('Server.ServerProxy.OutdatedGlobalConf', 'the provider\'s gateway has no valid global configuration; it cannot check rights');
-      const who = t.peer(peerSha);
+      const who = t.peer(peer.sha256);
       if (!who) throw new ExchangeFault('Server.ServerProxy.UntrustedPeer', 'this certificate is not listed in the global configuration (revoked, expired or unknown)');
       const url = req.url ?? '/';
       if (url.startsWith('/x1-meta/openapi/')) return await openapi(res, url.slice('/x1-meta/openapi/'.length));
@@ -424,7 +413,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       };
       const canonical = canonicalRequest(envelope);
       const signature = headerText(req.headers[H.signature]);
-      if (!verifyText(publicKeyOf(peer), canonical, signature)) throw new ExchangeFault('Server.ServerProxy.InvalidSignature', 'the request signature does not verify with the calling gateway\'s certificate: the message was altered or not signed by it');
+      if (!verifyText(peer.publicKey, canonical, signature)) throw new ExchangeFault('Server.ServerProxy.InvalidSignature', 'the request signature does not verify with the calling gateway\'s certificate: the message was altered or not signed by it');
       requestHashValue = requestHash(envelope);
       const sentAt = Date.parse(envelope.time);
       if (!Number.isFinite(sentAt) || Math.abs(sentAt - x.requestIn) > MAX_SKEW_MS) throw new ExchangeFault('Server.ServerProxy.InvalidSignature', 'the request time is more than 5 minutes from this gateway\'s clock');
@@ -432,7 +421,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       if (clientDept !== who.department) throw new ExchangeFault('Server.ServerProxy.AccessDenied', `the gateway of ${who.department} cannot call on behalf of ${clientDept}`);
       const local = services.get(address.service);
       keepBodies = local?.logBodies ?? false;
-      requestEntry = logEntry(x, 'request', canonical, signature, peerSha, body, keepBodies);
+      requestEntry = logEntry(x, 'request', canonical, signature, peer.sha256, envelope.bodyHash, body, keepBodies);
       if (address.provider !== identity!.department) throw new ExchangeFault('Server.ServerProxy.UnknownService', `this gateway serves ${identity!.department}, not ${address.provider}`);
       const published = t.service(address.provider, address.service);
       if (!local || !published) throw new ExchangeFault('Server.ServerProxy.UnknownService', `${address.service} is not served by this gateway`);
@@ -483,7 +472,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           throw new ExchangeFault('Server.Backend.InvalidResponse', `the backend of ${address.service} did not answer JSON (${(error as Error).message}), so its data items cannot be checked; nothing was passed on`);
         }
         const filtered = filterItems(parsed, published, granted);
-        await reply(answer.status, 'application/json; charset=utf-8', Buffer.from(JSON.stringify(filtered.body)), null);
+        // Nothing withheld: the backend's own bytes go on, without a costly re-encoding.
+        const unchanged = filtered.masked.length === 0 && filtered.removed.length === 0;
+        await reply(answer.status, unchanged ? type : 'application/json; charset=utf-8', unchanged ? answer.body : Buffer.from(JSON.stringify(filtered.body)), null);
         return;
       }
       await reply(answer.status, type, answer.body, null);
@@ -689,11 +680,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await log.close();
     },
   };
-}
-
-function peerPemOf(req: http.IncomingMessage): string {
-  const raw = (req.socket as TLSSocket).getPeerCertificate().raw;
-  return `-----BEGIN CERTIFICATE-----\n${raw.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
 }
 
 function headerText(value: string | string[] | undefined): string {

@@ -1,6 +1,8 @@
+import { type KeyObject, X509Certificate } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
+import { fingerprintOfDer } from '../../pki/ca.ts';
 
 /**
  * Buffered HTTP exchanges for the gateway: to the hub and to peer gateways over mutual TLS, and
@@ -11,8 +13,49 @@ export interface Sent {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: Buffer;
-  /** The TLS peer certificate, when the exchange was over TLS. */
-  peer: PeerCertificate | null;
+  /** The TLS peer's certificate, when the exchange was over TLS. */
+  peer: CertificateFacts | null;
+}
+
+/** What a gateway needs of a certificate on a connection, worked out once per connection. */
+export interface CertificateFacts {
+  sha256: string;
+  pem: string;
+  publicKey: KeyObject;
+}
+
+const peerFacts = new WeakMap<TLSSocket, CertificateFacts | null>();
+const ownFacts = new WeakMap<TLSSocket, string | null>();
+
+/**
+ * The certificate the other side presented on this connection. Connections are kept alive and
+ * carry many exchanges, so the parsing and hashing happen once. Null on a resumed TLS session,
+ * where Node has no certificate to give: gateways do not resume sessions, so that fails closed.
+ */
+export function peerCertificateOf(socket: TLSSocket): CertificateFacts | null {
+  let facts = peerFacts.get(socket);
+  if (facts === undefined) {
+    const raw = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate().raw : undefined;
+    facts = raw ? factsOf(raw) : null;
+    peerFacts.set(socket, facts);
+  }
+  return facts;
+}
+
+/** SHA-256 of the certificate this side presented on the connection. */
+export function ownCertificateOf(socket: TLSSocket): string | null {
+  let sha = ownFacts.get(socket);
+  if (sha === undefined) {
+    const raw = (socket.getCertificate?.() as PeerCertificate | null)?.raw;
+    sha = raw ? fingerprintOfDer(raw) : null;
+    ownFacts.set(socket, sha);
+  }
+  return sha;
+}
+
+function factsOf(raw: Buffer): CertificateFacts {
+  const certificate = new X509Certificate(raw);
+  return { sha256: fingerprintOfDer(raw), pem: certificate.toString(), publicKey: certificate.publicKey };
 }
 
 export class TransportError extends Error {
@@ -42,7 +85,7 @@ export function send(url: URL, options: SendOptions): Promise<Sent> {
     }, (response) => {
       // Read now: a keep-alive socket goes back to the pool before 'end'.
       const socket = response.socket as TLSSocket | null;
-      const peer = socket && typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate() : null;
+      const peer = socket && url.protocol === 'https:' ? peerCertificateOf(socket) : null;
       const chunks: Buffer[] = [];
       let size = 0;
       response.on('data', (chunk: Buffer) => {
@@ -54,7 +97,7 @@ export function send(url: URL, options: SendOptions): Promise<Sent> {
         chunks.push(chunk);
       });
       response.on('end', () => {
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks), peer: peer && peer.raw ? peer : null });
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks), peer });
       });
       response.on('error', (error) => reject(classify(error)));
     });
