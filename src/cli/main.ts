@@ -12,7 +12,9 @@ const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.me
 const program = new Command('egov')
   .description('egov-cloud: the e-government extranet private cloud center (hub, gateways, standby)')
   .version(VERSION)
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // `egov gateway` and `egov gateway log verify` both take --data: each flag belongs to the command it follows.
+  .enablePositionalOptions();
 
 /** Every command takes every setting as a flag; --config names an optional JSON file. */
 function withSettings(command: Command): Command {
@@ -122,6 +124,7 @@ withSettings(journal.command('verify'))
   });
 
 const gateway = withSettings(program.command('gateway'))
+  .enablePositionalOptions()
   .description("run a department's security gateway; the first start enrols it with --hub and --token")
   .action(async (options) => {
     const config = configFrom(options, { port: '8180' });

@@ -153,8 +153,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   function faultReply(res: http.ServerResponse, x: Exchange, fault: ExchangeFault, extraHeaders: Record<string, string> = {}): Buffer {
     const body = Buffer.from(JSON.stringify({ type: fault.type, message: fault.message, detail: x.id } satisfies FaultBody));
-    res.writeHead(fault.status, { 'content-type': 'application/json; charset=utf-8', [H.error]: fault.type, [H.id]: x.id, ...extraHeaders });
-    res.end(body);
+    respond(res, fault.status, { 'content-type': 'application/json; charset=utf-8', [H.error]: fault.type, [H.id]: x.id, ...extraHeaders }, body);
     return body;
   }
 
@@ -169,8 +168,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     const url = req.url ?? '/';
     if (url === '/healthz') return healthz(res);
     if (url === '/metrics') {
-      res.writeHead(200, { 'content-type': metrics.contentType });
-      res.end(await metrics.metrics());
+      respond(res, 200, { 'content-type': metrics.contentType }, await metrics.metrics());
       return;
     }
     const x: Exchange = {
@@ -291,12 +289,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await log.append(entries, [record('client', x, sent.status, isFaultType(fault) ? fault : null, sent.body.length)], [
       { sha256: me.fingerprint, pem: me.certificatePem }, { sha256: sent.peer.sha256, pem: sent.peer.pem },
     ]);
-    res.writeHead(sent.status, {
+    respond(res, sent.status, {
       ...(responseType && { 'content-type': responseType }),
       [H.id]: x.id, [H.requestHash]: expectedHash, [H.service]: `${address.provider}/${address.service}`,
       ...(fault && { [H.error]: fault }),
-    });
-    res.end(sent.body);
+    }, sent.body);
   }
 
   function logEntry(x: Exchange, kind: 'request' | 'response', envelope: string, signature: string, signer: string, bodyHash: string, body: Buffer, keepBody: boolean): LogEntry {
@@ -344,13 +341,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       } catch (error) {
         throw new ExchangeFault('Server.ClientProxy.NetworkError', `cannot reach the gateway of ${provider}: ${(error as Error).message}`);
       }
-      res.writeHead(sent.status, { 'content-type': headerText(sent.headers['content-type']) || 'application/json', [H.id]: x.id });
-      res.end(sent.body);
+      respond(res, sent.status, { 'content-type': headerText(sent.headers['content-type']) || 'application/json', [H.id]: x.id }, sent.body);
       return;
     }
-    const body = JSON.stringify(answer);
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', [H.id]: x.id });
-    res.end(body);
+    respond(res, 200, { 'content-type': 'application/json; charset=utf-8', [H.id]: x.id }, JSON.stringify(answer));
   }
 
   // ---- the exchange side: /x1/… ------------------------------------------------------------------
@@ -377,11 +371,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       // Refusals before a verified request are not acknowledgements of anything: no need to wait.
       if (entries.length > 0) await log.append(entries, [op], certificate);
       else log.append([], [op]).catch(() => {});
-      res.writeHead(status, {
+      respond(res, status, {
         ...(contentType && { 'content-type': contentType }),
         [H.id]: x.id, [H.requestHash]: requestHashValue, [H.signature]: signature, ...(fault && { [H.error]: fault }),
-      });
-      res.end(body);
+      }, body);
     };
     // Taken before any check, so even a refusal answers under the id the client signed and logged.
     const givenId = headerText(req.headers[H.id]);
@@ -495,8 +488,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   async function openapi(res: http.ServerResponse, code: string): Promise<void> {
     const local = services.get(code);
     if (!local?.openapi) {
-      res.writeHead(404, { 'content-type': 'application/json', [H.error]: 'Server.ServerProxy.UnknownService' });
-      res.end(JSON.stringify({ type: 'Server.ServerProxy.UnknownService', message: `no OpenAPI description is published for ${code}`, detail: '' }));
+      respond(res, 404, { 'content-type': 'application/json', [H.error]: 'Server.ServerProxy.UnknownService' }, JSON.stringify({ type: 'Server.ServerProxy.UnknownService', message: `no OpenAPI description is published for ${code}`, detail: '' }));
       return;
     }
     try {
@@ -504,11 +496,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       const doc = JSON.parse(sent.body.toString('utf8')) as Record<string, unknown>;
       // Internal addresses stay inside the department (X-Road rewrites WSDL endpoints the same way).
       doc.servers = [{ url: `/r1/${identity!.department}/${code}`, description: 'through your own gateway' }];
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify(doc));
+      respond(res, 200, { 'content-type': 'application/json; charset=utf-8' }, JSON.stringify(doc));
     } catch (error) {
-      res.writeHead(502, { 'content-type': 'application/json', [H.error]: 'Server.Backend.Unreachable' });
-      res.end(JSON.stringify({ type: 'Server.Backend.Unreachable', message: `the OpenAPI description of ${code} cannot be fetched: ${(error as Error).message}`, detail: '' }));
+      respond(res, 502, { 'content-type': 'application/json', [H.error]: 'Server.Backend.Unreachable' }, JSON.stringify({ type: 'Server.Backend.Unreachable', message: `the OpenAPI description of ${code} cannot be fetched: ${(error as Error).message}`, detail: '' }));
     }
   }
 
@@ -521,8 +511,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       globalConfig: t ? { version: t.version, expiresAt: t.config.expiresAt, expired: t.expired() } : null,
       log: head,
     };
-    res.writeHead(body.status === 'ok' ? 200 : 503, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(JSON.stringify(body));
+    respond(res, body.status === 'ok' ? 200 : 503, { 'content-type': 'application/json; charset=utf-8' }, JSON.stringify(body));
   }
 
   // ---- talking to the hub -------------------------------------------------------------------------
@@ -680,6 +669,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await log.close();
     },
   };
+}
+
+/**
+ * Answers with a Content-Length: after writeHead, Node would otherwise send the body chunked,
+ * which costs extra writes and TLS records on every exchange.
+ */
+function respond(res: http.ServerResponse, status: number, headers: http.OutgoingHttpHeaders, body: Buffer | string): void {
+  const buffer = typeof body === 'string' ? Buffer.from(body) : body;
+  res.writeHead(status, { ...headers, 'content-length': buffer.length });
+  res.end(buffer);
 }
 
 function headerText(value: string | string[] | undefined): string {
