@@ -112,7 +112,7 @@ describe('gateway pages in Chromium', () => {
         requestIn: at + seq, requestOut: at + seq + 1, responseIn: at + seq + 20, responseOut: at + seq + 25,
         requestBytes: 120, responseBytes: 1500, status, fault: null, subject: null, issue: null, purpose: null,
       });
-      await recordOperations(db, { gateway: enrolment.gateway, department: PSB, certificate: enrolment.certificate }, [record(1, 200), record(2, 502)]);
+      await recordOperations(db, { gateway: enrolment.gateway, department: PSB, role: 'gateway' as const, certificate: enrolment.certificate }, [record(1, 200), record(2, 502)]);
 
       // The list shows the gateway, never the token; revoking asks for a reason.
       await follow(page, page.getByRole('link', { name: zh('gateways.token.back'), exact: true }));

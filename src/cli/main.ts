@@ -157,6 +157,15 @@ withSettings(gatewayLog.command('archive'))
     await archiveGatewayLog(configFrom(options));
   });
 
+withSettings(program.command('standby'))
+  .description('run the disaster recovery standby: follows the hub\'s journal over mutual TLS, verifies it and keeps a copy (the first start enrols it with --hub and --token)')
+  .action(async (options) => {
+    const config = configFrom(options, { port: '8280' });
+    const { runStandby } = await import('../recovery/cli.ts');
+    const running = await runStandby(config);
+    stopOnSignal(running.stop);
+  });
+
 program.command('evidence')
   .description('check exchange evidence with nothing but the hub\'s public keys; exits 1 when it does not hold')
   .argument('<file>', 'evidence JSON from egov gateway log evidence')

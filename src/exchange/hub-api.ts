@@ -8,6 +8,10 @@ import { certificateInfo, fingerprintOfDer, issueServerCertificate } from '../pk
 import { writeFileAtomic, writePrivateFile } from '../pki/files.ts';
 import { DomainError } from '../platform/errors.ts';
 import { createHttpApp, type HttpApp } from '../platform/http.ts';
+import { PassThrough, type Readable } from 'node:stream';
+import { feedAfter } from '../journal/feed.ts';
+import { journalHead } from '../journal/service.ts';
+import { appliedMigrations } from '../platform/db/index.ts';
 import { Anchor, OperationBatch } from './schema.ts';
 import { type Peer, peerOf, recordAnchor, recordOperations, renewCertificate } from './service.ts';
 import { matchesEtag } from './routes.ts';
@@ -35,6 +39,11 @@ export async function buildExchangeApi(hub: Hub, options: { logStream?: NodeJS.W
     peers.set(request, peer);
   });
   const peerOfRequest = (request: object) => peers.get(request)!;
+  const gatewayOf = (request: object) => {
+    const peer = peerOfRequest(request);
+    if (peer.role !== 'gateway') throw new DomainError('forbidden', `${peer.gateway} is a ${peer.role}, not a gateway`);
+    return peer;
+  };
 
   app.get('/gw/v1/global-config', async (request, reply) => {
     const signed = await hub.globalConfig.current();
@@ -54,14 +63,58 @@ export async function buildExchangeApi(hub: Hub, options: { logStream?: NodeJS.W
   });
 
   app.post('/gw/v1/anchors', { schema: { body: Anchor } }, async (request) => (
-    recordAnchor(hub.database, await hub.globalConfig.signingKey(), peerOfRequest(request), request.body)
+    recordAnchor(hub.database, await hub.globalConfig.signingKey(), gatewayOf(request), request.body)
   ));
 
   app.post('/gw/v1/operations', { schema: { body: OperationBatch } }, async (request) => (
-    recordOperations(hub.database, peerOfRequest(request), request.body.records)
+    recordOperations(hub.database, gatewayOf(request), request.body.records)
   ));
 
+  app.get('/gw/v1/journal', {
+    schema: { querystring: Type.Object({ after: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }) },
+  }, async (request, reply) => {
+    const peer = peerOfRequest(request);
+    if (peer.role !== 'standby') throw new DomainError('forbidden', 'only the standby follows the journal');
+    return reply.type('application/x-ndjson').header('cache-control', 'no-store').send(journalStream(hub, request.query.after, request.raw));
+  });
+
   return app;
+}
+
+/**
+ * The journal as it is written, as JSON lines: a header with the schema version and the head,
+ * then every entry after `after`, then new ones as they commit (looked for every 20 ms, one
+ * indexed read), with a heartbeat carrying the head every two seconds while nothing happens, so
+ * the standby knows its lag and that the connection is alive.
+ */
+function journalStream(hub: Hub, after: number, connection: NodeJS.EventEmitter): Readable {
+  const stream = new PassThrough();
+  let open = true;
+  connection.once('close', () => { open = false; });
+  const write = async (value: unknown) => {
+    if (!stream.write(`${JSON.stringify(value)}\n`)) await new Promise((r) => stream.once('drain', r));
+  };
+  void (async () => {
+    const db = hub.database.db;
+    await write({ migrations: await appliedMigrations(db), head: await journalHead(db) });
+    let position = after;
+    let beat = Date.now();
+    while (open) {
+      const entries = await feedAfter(db, position, 500);
+      if (entries.length > 0) {
+        for (const entry of entries) await write({ entry });
+        position = entries[entries.length - 1]!.seq;
+        continue;
+      }
+      if (Date.now() - beat >= 2000) {
+        await write({ heartbeat: await journalHead(db), at: new Date().toISOString() });
+        beat = Date.now();
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    stream.end();
+  })().catch((error: unknown) => stream.destroy(error as Error));
+  return stream;
 }
 
 /**

@@ -1,11 +1,16 @@
 import { type Static, Type } from 'typebox';
 
-/** A department's security gateway as the hub knows it: registered by enrolment. */
+export const nodeRoles = ['gateway', 'standby'] as const;
+export type NodeRole = (typeof nodeRoles)[number];
+
+/** A department's security gateway (or the standby) as the hub knows it: registered by enrolment. */
 export interface GatewayRow {
   /** `{department code}/{gateway code}` */
   id: string;
   department_id: string;
   code: string;
+  /** `gateway`, or `standby`: the disaster recovery center, which follows the journal and is no member of the exchange. */
+  role: NodeRole;
   /** https://host:port where other gateways reach it (mutual TLS). */
   address: string;
   /** The last operational record (the gateway's own sequence) the hub has counted: a resent batch is not counted twice. */
@@ -35,6 +40,7 @@ export interface EnrolmentTokenRow {
   id: string;
   department_id: string;
   gateway_code: string;
+  role: NodeRole;
   created_by: string;
   created_at: string;
   expires_at: string;
@@ -102,6 +108,7 @@ const GatewayCode = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,31}$', descript
 export const TokenInput = Type.Object({
   department: Type.String({ minLength: 18, maxLength: 18, description: 'department code (USCC)' }),
   code: GatewayCode,
+  role: Type.Optional(Type.Enum(nodeRoles, { description: 'gateway (default), or standby for the disaster recovery center (platform administrators)' })),
 }, { additionalProperties: false });
 export type TokenInput = Static<typeof TokenInput>;
 

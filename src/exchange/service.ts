@@ -10,7 +10,7 @@ import { getDepartment } from '../registry/service.ts';
 import { verifyText } from './protocol.ts';
 import {
   Anchor as AnchorSchema, type Anchor, type Certificate, EnrolInput as EnrolInputSchema, type EnrolInput, type Gateway,
-  type GatewayCertificateRow, OperationBatch, type OperationRecord, TokenInput as TokenInputSchema, type TokenInput,
+  type GatewayCertificateRow, type NodeRole, OperationBatch, type OperationRecord, TokenInput as TokenInputSchema, type TokenInput,
   type TrafficRow, type TrafficSummary,
 } from './schema.ts';
 import * as store from './store.ts';
@@ -49,14 +49,16 @@ function tokenId(secret: string): string {
  */
 export async function createEnrolmentToken(db: Db, actor: Actor, policy: ExchangePolicy, input: TokenInput, now = new Date()): Promise<EnrolmentToken> {
   checkInput(TokenInputSchema, input);
-  requireDepartmentRole(actor, input.department, 'dept_admin');
+  const role = input.role ?? 'gateway';
+  if (role === 'standby') requireRole(actor, 'platform_admin');
+  else requireDepartmentRole(actor, input.department, 'dept_admin');
   await getDepartment(db, input.department);
   const secret = randomBytes(24).toString('base64url');
   const expiresAt = new Date(now.getTime() + policy.enrolmentHours * 3_600_000).toISOString();
   await db.transaction(async (tx) => {
     await beginJournaledWrite(tx);
     await store.insertToken(tx, actor, {
-      id: tokenId(secret), department_id: input.department, gateway_code: input.code,
+      id: tokenId(secret), department_id: input.department, gateway_code: input.code, role,
       created_by: actor.actor, created_at: now.toISOString(), expires_at: expiresAt, used_at: null,
     });
   });
@@ -104,7 +106,7 @@ export async function enrolGateway(db: Db, policy: ExchangePolicy, input: EnrolI
     if (existing) await store.updateGateway(tx, ctx, gatewayId, { address, updated_at: now.toISOString() });
     else {
       await store.insertGateway(tx, ctx, {
-        id: gatewayId, department_id: token.department_id, code: token.gateway_code, address, operations_through: 0,
+        id: gatewayId, department_id: token.department_id, code: token.gateway_code, role: token.role, address, operations_through: 0,
         created_at: now.toISOString(), updated_at: now.toISOString(),
       });
     }
@@ -167,6 +169,7 @@ export async function revokeCertificate(db: Db, actor: Actor, serial: string, re
 export interface Peer {
   gateway: string;
   department: string;
+  role: NodeRole;
   certificate: string;
 }
 
@@ -180,7 +183,7 @@ export async function peerOf(db: Db, sha256: string, now = new Date()): Promise<
   const at = now.toISOString();
   if (!certificate || certificate.revoked_at || certificate.not_before > at || certificate.not_after <= at) return null;
   const gateway = await store.getGateway(db.db, certificate.gateway_id);
-  return gateway ? { gateway: gateway.id, department: gateway.department_id, certificate: certificate.certificate } : null;
+  return gateway ? { gateway: gateway.id, department: gateway.department_id, role: gateway.role, certificate: certificate.certificate } : null;
 }
 
 export async function listGateways(db: Db, actor: Actor, department?: string): Promise<Gateway[]> {
@@ -210,6 +213,7 @@ function certificateView(c: GatewayCertificateRow): Certificate {
 export async function gatewaysForConfig(db: Db, now: Date): Promise<{ department: string; id: string; address: string; certificates: string[] }[]> {
   const [gateways, usable] = await Promise.all([store.listGateways(db.db), store.listUsableCertificates(db.db, now.toISOString())]);
   return gateways
+    .filter((g) => g.role === 'gateway')
     .map((g) => ({ department: g.department_id, id: g.id, address: g.address, certificates: usable.filter((c) => c.gateway_id === g.id).map((c) => c.sha256) }))
     .filter((g) => g.certificates.length > 0);
 }

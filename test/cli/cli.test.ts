@@ -21,7 +21,7 @@ describe('the egov command', () => {
   it('lists every command in --help', () => {
     const { status, stdout } = egov('--help');
     assert.equal(status, 0);
-    for (const command of ['hub', 'demo', 'gateway', 'evidence', 'basedata', 'migrate', 'journal', 'totp', 'config']) assert.match(stdout, new RegExp(`^\\s+${command}\\b`, 'm'));
+    for (const command of ['hub', 'demo', 'gateway', 'standby', 'evidence', 'basedata', 'migrate', 'journal', 'totp', 'config']) assert.match(stdout, new RegExp(`^\\s+${command}\\b`, 'm'));
   });
 
   it('stops on a bad setting with a message that names it', () => {

@@ -173,7 +173,7 @@ for (const target of databaseTargets) {
 
       // The gateway countersigns its log head: ten minutes ago is too old, now is fine.
       const key = await loadSigningKey(hub.config.data);
-      const peer = { gateway: enrolment.gateway, department: PSB, certificate: enrolment.certificate };
+      const peer = { gateway: enrolment.gateway, department: PSB, role: 'gateway' as const, certificate: enrolment.certificate };
       const sign = (seq: number, hash: string) => signText(createPrivateKey(privateKeyPem), anchorText(enrolment.gateway, seq, hash));
       await recordAnchor(hub.test.database, key, peer, { seq: 1, hash: 'h1', signature: sign(1, 'h1') }, new Date(Date.now() - 10 * 60_000));
       page = await psbAdmin.request('GET', '/staff/gateways');
@@ -243,7 +243,7 @@ for (const target of databaseTargets) {
         requestIn: base + seq, requestOut: base + seq + 1, responseIn: base + seq + ms - 1, responseOut: base + seq + ms,
         requestBytes: 100, responseBytes: 2000, status, fault: null, subject: null, issue: null, purpose: null,
       });
-      await recordOperations(hub.test.database, { gateway: enrolment.gateway, department: PSB, certificate: enrolment.certificate },
+      await recordOperations(hub.test.database, { gateway: enrolment.gateway, department: PSB, role: 'gateway' as const, certificate: enrolment.certificate },
         [record(1, 200, 10), record(2, 200, 30), record(3, 500, 50)]);
 
       const page = await ops.request('GET', '/console/exchange?hours=1');

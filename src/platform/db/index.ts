@@ -248,6 +248,11 @@ export async function migrate(database: Database<any>, migrations: MigrationSet)
   return applied;
 }
 
+/** The names of the migrations a database has had: its schema version, as a standby compares it. */
+export async function appliedMigrations(db: Kysely<any>): Promise<string[]> {
+  return (await db.selectFrom(MIGRATIONS_TABLE).select('name').orderBy('name').execute()).map((r: { name: string }) => r.name);
+}
+
 function redact(url: string): string {
   const parsed = URL.parse(url);
   if (!parsed) return 'postgres://…';

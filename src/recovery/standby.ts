@@ -1,0 +1,201 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import pino, { type Logger } from 'pino';
+import { Gauge, Registry } from 'prom-client';
+import { loadIdentity } from '../exchange/gateway/identity.ts';
+import { type HubDatabase, hubMigrations } from '../hub/database.ts';
+import { type FeedEntry, type Position, ReplicationError, applyFeed, positionOf } from '../journal/feed.ts';
+import { migrate, openDatabase } from '../platform/db/index.ts';
+
+/**
+ * The disaster recovery center's standby, asynchronous mode: it follows the hub's journal over
+ * mutual TLS as it is written, checks every entry against its own head before applying it to its
+ * own database (SQLite or PostgreSQL, whatever the hub uses), and resumes after its last entry
+ * when restarted. A gap, a broken or altered chain, or a schema it does not know stops it for
+ * good with a loud alert: it never applies what it cannot verify. A dropped connection is retried.
+ */
+export interface StandbyOptions {
+  dataDir: string;
+  databaseUrl: string | null;
+  sqliteSync?: 'full' | 'normal';
+  /** Where /healthz and /metrics are served. */
+  host: string;
+  port: number;
+  logLevel?: string;
+  logStream?: NodeJS.WritableStream;
+}
+
+export type StandbyState = 'connecting' | 'following' | 'stopped';
+
+export interface StandbyStatus {
+  role: 'standby';
+  state: StandbyState;
+  primary: string;
+  position: Position;
+  /** The primary's head as last heard (feed header, entries or heartbeat). */
+  primaryHead: number;
+  lagEntries: number;
+  /** From an entry's commit at the primary to its commit here, for the latest entry applied. */
+  lagMs: number;
+  lastError: string | null;
+  stoppedBecause: ReplicationError['kind'] | null;
+}
+
+export interface RunningStandby {
+  url: string;
+  database: HubDatabase;
+  status(): StandbyStatus;
+  /** Resolves once the copy holds entry `seq` (tests, drills). */
+  reached(seq: number, timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startStandby(options: StandbyOptions): Promise<RunningStandby> {
+  const identity = await loadIdentity(options.dataDir);
+  if (!identity) throw new Error(`${options.dataDir} holds no enrolled standby: give --primary URL and --token TOKEN (a standby token from a platform administrator) for the first start`);
+  const logger: Logger = pino({ level: options.logLevel ?? 'info', base: { role: 'standby', node: identity.id } }, options.logStream ?? process.stdout);
+  const database = await openDatabase({ url: options.databaseUrl, dataDir: options.dataDir, sqliteSync: options.sqliteSync ?? 'full', fileName: 'standby.sqlite' }) as HubDatabase;
+  await migrate(database, hubMigrations);
+  const known = new Set(Object.keys(hubMigrations));
+  const agent = new https.Agent({ keepAlive: true, maxCachedSessions: 0, key: identity.keyPem, cert: identity.certificatePem, ca: identity.caPem, minVersion: 'TLSv1.3' });
+
+  const status: StandbyStatus = {
+    role: 'standby', state: 'connecting', primary: identity.hubExchangeUrl, position: await positionOf(database.db),
+    primaryHead: 0, lagEntries: 0, lagMs: 0, lastError: null, stoppedBecause: null,
+  };
+  const waiters = new Set<{ seq: number; resolve: () => void }>();
+  let request: http.ClientRequest | null = null;
+  let running = true;
+  let retry: NodeJS.Timeout | null = null;
+  let inflight: Promise<void> = Promise.resolve();
+
+  const metrics = new Registry();
+  new Gauge({ name: 'egov_standby_position_seq', help: 'last journal entry applied here', registers: [metrics], collect() { this.set(status.position.seq); } });
+  new Gauge({ name: 'egov_standby_lag_entries', help: 'entries the primary has that this copy has not', registers: [metrics], collect() { this.set(status.lagEntries); } });
+  new Gauge({ name: 'egov_standby_lag_seconds', help: 'commit here minus commit at the primary, latest entry', registers: [metrics], collect() { this.set(status.lagMs / 1000); } });
+  new Gauge({ name: 'egov_standby_stopped', help: '1 when replication stopped on an entry it could not verify', registers: [metrics], collect() { this.set(status.state === 'stopped' ? 1 : 0); } });
+
+  const heard = (head: number) => {
+    status.primaryHead = Math.max(status.primaryHead, head);
+    status.lagEntries = Math.max(0, status.primaryHead - status.position.seq);
+  };
+
+  async function apply(entries: FeedEntry[]): Promise<void> {
+    status.position = await applyFeed(database, entries);
+    const last = entries[entries.length - 1]!;
+    status.lagMs = Math.max(0, Date.now() - Date.parse(last.at));
+    heard(last.seq);
+    for (const w of waiters) {
+      if (status.position.seq >= w.seq) {
+        waiters.delete(w);
+        w.resolve();
+      }
+    }
+  }
+
+  function stopFor(error: ReplicationError): void {
+    status.state = 'stopped';
+    status.stoppedBecause = error.kind;
+    status.lastError = error.message;
+    logger.fatal({ kind: error.kind, position: status.position }, `REPLICATION STOPPED: ${error.message}`);
+    request?.destroy();
+  }
+
+  function connect(): void {
+    if (!running || status.state === 'stopped') return;
+    status.state = 'connecting';
+    const url = new URL(`/gw/v1/journal?after=${status.position.seq}`, identity!.hubExchangeUrl);
+    let buffered = '';
+    let chain: Promise<void> = Promise.resolve();
+    request = https.get(url, { agent }, (response) => {
+      if (response.statusCode !== 200) {
+        response.resume();
+        fail(new Error(`the primary answered ${response.statusCode} to the journal feed`));
+        return;
+      }
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        buffered += chunk;
+        const lines = buffered.split('\n');
+        buffered = lines.pop()!;
+        if (lines.length === 0) return;
+        // One batch at a time, in order: pausing the response is the backpressure on the primary.
+        response.pause();
+        chain = chain.then(() => handle(lines)).then(() => { response.resume(); }, (error: unknown) => {
+          if (error instanceof ReplicationError) stopFor(error);
+          else fail(error as Error);
+        });
+        inflight = chain;
+      });
+      response.on('end', () => { void chain.then(() => fail(new Error('the primary closed the journal feed'))); });
+      response.on('error', (error) => fail(error));
+    });
+    request.on('error', (error) => fail(error));
+  }
+
+  async function handle(lines: string[]): Promise<void> {
+    const entries: FeedEntry[] = [];
+    for (const line of lines) {
+      if (!line) continue;
+      const message = JSON.parse(line) as { migrations?: string[]; head?: { seq: number }; entry?: FeedEntry; heartbeat?: { seq: number } };
+      if (message.migrations) {
+        const unknown = message.migrations.filter((m) => !known.has(m));
+        if (unknown.length > 0) throw new ReplicationError('schema', `the primary's schema has migrations this standby does not know (${unknown.join(', ')}): upgrade the standby first`);
+        heard(message.head!.seq);
+        status.state = 'following';
+        status.lastError = null;
+        logger.info({ position: status.position, primaryHead: message.head!.seq }, 'following the primary');
+      } else if (message.entry) entries.push(message.entry);
+      else if (message.heartbeat) heard(message.heartbeat.seq);
+    }
+    if (entries.length > 0) await apply(entries);
+  }
+
+  function fail(error: Error): void {
+    if (!running || status.state === 'stopped') return;
+    request?.destroy();
+    request = null;
+    status.state = 'connecting';
+    status.lastError = error.message;
+    logger.warn({ err: error.message }, 'journal feed interrupted; reconnecting');
+    if (!retry) retry = setTimeout(() => { retry = null; connect(); }, 1000);
+  }
+
+  const server = http.createServer(async (req, res) => {
+    if (req.url === '/metrics') {
+      res.writeHead(200, { 'content-type': metrics.contentType });
+      res.end(await metrics.metrics());
+      return;
+    }
+    const body = JSON.stringify(status);
+    res.writeHead(req.url === '/healthz' ? (status.state === 'stopped' ? 503 : 200) : 404, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(options.port, options.host, resolve));
+  connect();
+
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${port}`,
+    database,
+    status: () => ({ ...status, position: { ...status.position } }),
+    reached(seq, timeoutMs = 30_000) {
+      if (status.position.seq >= seq) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const waiter = { seq, resolve: () => { clearTimeout(timer); resolve(); } };
+        const timer = setTimeout(() => { waiters.delete(waiter); reject(new Error(`the standby is at ${status.position.seq}, not ${seq}, after ${timeoutMs} ms (${status.state}: ${status.lastError ?? 'no error'})`)); }, timeoutMs);
+        waiters.add(waiter);
+      });
+    },
+    async stop() {
+      running = false;
+      if (retry) clearTimeout(retry);
+      request?.destroy();
+      agent.destroy();
+      await inflight.catch(() => {});
+      await new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { enrol } from '../../src/exchange/gateway/identity.ts';
+import { createEnrolmentToken } from '../../src/exchange/service.ts';
+import { unjournaledTables } from '../../src/hub/database.ts';
+import { journalHead } from '../../src/journal/service.ts';
+import { type RunningStandby, startStandby } from '../../src/recovery/standby.ts';
+import { systemActor } from '../../src/platform/access.ts';
+import { type DbKind, listTables } from '../../src/platform/db/index.ts';
+import { createDepartment } from '../../src/registry/service.ts';
+import { governmentUscc } from '../../src/registry/uscc.ts';
+import { databaseTargets, freshDatabase, type TestDatabase } from '../support/databases.ts';
+import { codeOf, testExchange, type TestExchange } from '../support/exchange.ts';
+
+const admin = systemActor('test');
+const pgSkip = databaseTargets.find((t) => t.kind === 'postgres')!.skip;
+
+/** Every journaled table, row for row: what a standby must hold. */
+async function snapshot(db: import('kysely').Kysely<any>, kind: DbKind): Promise<Record<string, unknown[]>> {
+  const tables = (await listTables(db, kind)).filter((t) => !(unjournaledTables as readonly string[]).includes(t)).sort();
+  const out: Record<string, unknown[]> = {};
+  for (const table of tables) {
+    const rows = await db.selectFrom(table).selectAll().orderBy('id').execute();
+    out[table] = rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
+  }
+  return out;
+}
+
+async function addDepartment(world: TestExchange, serial: number): Promise<void> {
+  await createDepartment(world.hub.hub.database, admin, {
+    code: governmentUscc('210202', serial), slug: `dept-${serial}`, kind: 'bureau', division: '210202', parent: null,
+    nameZh: `测试局${serial}`, nameEn: `Test bureau ${serial}`,
+  });
+}
+
+// A SQLite hub with a PostgreSQL standby, and the other way round: the copy does not depend on what the hub uses.
+for (const [hubKind, standbyKind] of [['sqlite', 'postgres'], ['postgres', 'sqlite']] as const) {
+  describe(`a ${standbyKind} standby of a ${hubKind} hub (asynchronous)`, { skip: pgSkip }, () => {
+    let world: TestExchange;
+    let store: TestDatabase;
+    let dataDir: string;
+    let standby: RunningStandby | null = null;
+    const start = async () => {
+      standby = await startStandby({ dataDir, databaseUrl: store.url, sqliteSync: 'normal', host: '127.0.0.1', port: 0, logLevel: 'silent' });
+      return standby;
+    };
+
+    after(async () => {
+      await standby?.stop().catch(() => {});
+      await world?.close();
+      await store?.close();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it('enrols, copies the whole journal, verifies and applies it, and reproduces every table', async () => {
+      world = await testExchange(hubKind);
+      store = await freshDatabase(standbyKind, { migrate: false });
+      dataDir = mkdtempSync(path.join(tmpdir(), 'egov-standby-'));
+      await assert.rejects(
+        createEnrolmentToken(world.hub.hub.database, { ...admin, roles: ['dept_admin'], department: codeOf('data') }, world.hub.hub.exchange, { department: codeOf('data'), code: 'standby', role: 'standby' }),
+        /platform_admin/, 'only a platform administrator makes a standby token',
+      );
+      const { token } = await createEnrolmentToken(world.hub.hub.database, admin, world.hub.hub.exchange, { department: codeOf('data'), code: 'standby', role: 'standby' });
+      await enrol({ dataDir, hubUrl: world.hub.url, token, address: 'https://127.0.0.1:1' });
+      const running = await start();
+      const head = await journalHead(world.hub.hub.database.db);
+      await running.reached(head.seq);
+      assert.deepEqual(await snapshot(running.database.db, standbyKind), await snapshot(world.hub.hub.database.db, hubKind));
+      const health = await (await fetch(`${running.url}/healthz`)).json() as { state: string; lagEntries: number; position: { hash: string } };
+      assert.equal(health.state, 'following');
+      assert.equal(health.lagEntries, 0);
+      assert.equal(health.position.hash, head.hash);
+      // The standby is no member of the exchange: gateways never see it.
+      const config = await world.hub.hub.globalConfig.current();
+      assert.ok(!config.document.members.some((m) => m.gateways.some((g) => g.id.endsWith('/standby'))));
+    });
+
+    it('follows new writes as they commit', async () => {
+      const before = Date.now();
+      await addDepartment(world, 901);
+      const head = await journalHead(world.hub.hub.database.db);
+      await standby!.reached(head.seq, 5000);
+      assert.ok(Date.now() - before < 5000);
+      assert.ok(standby!.status().lagMs < 5000);
+    });
+
+    it('resumes exactly where it stopped after a restart', async () => {
+      await standby!.stop();
+      await addDepartment(world, 902);
+      await addDepartment(world, 903);
+      const running = await start();
+      const head = await journalHead(world.hub.hub.database.db);
+      await running.reached(head.seq);
+      assert.deepEqual(await snapshot(running.database.db, standbyKind), await snapshot(world.hub.hub.database.db, hubKind));
+    });
+
+    it('stops with an alert, applying nothing, when an entry does not verify', async () => {
+      await standby!.stop();
+      const position = (await journalHead(world.hub.hub.database.db)).seq;
+      await addDepartment(world, 904);
+      // Someone alters the new entry at the primary after it was written.
+      await sql`update journal set row_after = replace(row_after, '测试局904', '假冒局904') where seq = ${position + 1}`.execute(world.hub.hub.database.db);
+      const running = await start();
+      for (let i = 0; i < 100 && running.status().state !== 'stopped'; i += 1) await new Promise((r) => setTimeout(r, 50));
+      const status = running.status();
+      assert.equal(status.state, 'stopped');
+      assert.equal(status.stoppedBecause, 'tampered');
+      assert.equal(status.position.seq, position, 'nothing past the last verified entry');
+      const health = await fetch(`${running.url}/healthz`);
+      assert.equal(health.status, 503);
+      const copy = await running.database.db.selectFrom('departments').select('id').where('slug', '=', 'dept-904').executeTakeFirst();
+      assert.equal(copy, undefined);
+    });
+  });
+}
