@@ -58,7 +58,10 @@ withSettings(program.command('demo'))
       hub: running.hub, hubUrl: running.url, dataDir: config.data, basePort: config.port === 0 ? 0 : 8000,
       log: (line) => process.stdout.write(`${line}\n`),
     });
+    const { startDemoStandby } = await import('../recovery/demo.ts');
+    const standby = await startDemoStandby({ hub: running.hub, hubUrl: running.url, dataDir: config.data, port: config.port === 0 ? 0 : 8280 });
     stopOnSignal(async () => {
+      await standby.stop();
       await exchange.stop();
       await running.stop();
     });
@@ -74,6 +77,8 @@ withSettings(program.command('demo'))
       `  API        ${u}/api/openapi.json`,
       `  SSO        ${u}/oidc/.well-known/openid-configuration`,
       `  health     ${u}/healthz   metrics ${u}/metrics`,
+      '',
+      `Standby (disaster recovery copy, follows the journal): ${standby.url}/healthz  (data in ${config.data}/standby)`,
       '',
       'Department gateways (mutual TLS between them, signed and logged):',
       ...gatewayLines,

@@ -6,6 +6,7 @@ import type { Registry } from '../basedata/records.ts';
 import { type RunningBasedataServer, startBasedataServer } from '../basedata/server.ts';
 import type { Hub } from '../hub/app.ts';
 import { systemActor } from '../platform/access.ts';
+import { choosePort } from '../platform/ports.ts';
 import { demoDepartments } from '../registry/demo-data.ts';
 import { enrol, loadIdentity } from './gateway/identity.ts';
 import { type RunningGateway, startGateway } from './gateway/server.ts';
@@ -50,6 +51,8 @@ export interface DemoExchangeOptions {
   dataDir: string;
   /** First port of the gateways' department sides (then +1 each); 0 for ephemeral ports. */
   basePort: number;
+  /** Records to generate on first start (default: the registries' defaults, 100,000 residents). */
+  counts?: Partial<Record<Registry, number>>;
   log?: (line: string) => void;
 }
 
@@ -65,8 +68,9 @@ export async function startDemoExchange(options: DemoExchangeOptions): Promise<R
     for (const [i, registry] of (['population', 'enterprises'] as const).entries()) {
       const file = fileOf(registry);
       if (!existsSync(file)) {
-        log(`Generating ${DEFAULT_COUNTS[registry].toLocaleString('en-US')} synthetic ${registry === 'population' ? 'residents' : 'enterprises'} into ${file} (first start only)`);
-        generateRegistry({ registry, out: file });
+        const count = options.counts?.[registry] ?? DEFAULT_COUNTS[registry];
+        log(`Generating ${count.toLocaleString('en-US')} synthetic ${registry === 'population' ? 'residents' : 'enterprises'} into ${file} (first start only)`);
+        generateRegistry({ registry, out: file, count });
       }
       const server = await startBasedataServer({ registry, file, host: '127.0.0.1', port: port(900 + i) });
       backends.set(registry, server);
@@ -78,7 +82,7 @@ export async function startDemoExchange(options: DemoExchangeOptions): Promise<R
       const department = demoDepartments.find((d) => d.key === spec.key);
       if (!department) throw new Error(`the demo gateways name an unknown department ${spec.key}`);
       const dataDir = path.join(options.dataDir, 'gateways', spec.key);
-      const exchangePort = options.basePort === 0 ? await freePort() : port(400 + i);
+      const exchangePort = options.basePort === 0 ? await choosePort() : port(400 + i);
       if (!(await loadIdentity(dataDir))) {
         const { token } = await createEnrolmentToken(options.hub.database, systemActor('demo'), options.hub.exchange, { department: department.uscc, code: 'gw1' });
         await enrol({ dataDir, hubUrl: options.hubUrl, token, address: `https://127.0.0.1:${exchangePort}` });
@@ -109,16 +113,4 @@ export async function startDemoExchange(options: DemoExchangeOptions): Promise<R
     for (const stop of stops.reverse()) await stop().catch(() => {});
     throw error;
   }
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -1,5 +1,5 @@
-import { createServer } from 'node:net';
 import type { Config } from '../platform/config.ts';
+import { choosePort } from '../platform/ports.ts';
 import { pruneSessions } from '../identity/service.ts';
 import { buildExchangeApi } from '../exchange/hub-api.ts';
 import { buildHubApp, type Hub } from './app.ts';
@@ -25,8 +25,8 @@ export async function startHub(config: Config, prepare?: (database: HubDatabase)
   const database = await openHubDatabase(config);
   if (prepare) await prepare(database);
   // Both URLs go into pages, enrolments and the configuration, so ephemeral ports (tests) are chosen before the app is built.
-  const exchangePort = config.exchangePort === 0 ? await freePort(config.host) : config.exchangePort;
-  if (config.port === 0) config = { ...config, port: await freePort(config.host) };
+  const exchangePort = config.exchangePort === 0 ? await choosePort(config.host) : config.exchangePort;
+  if (config.port === 0) config = { ...config, port: await choosePort(config.host) };
   const { app, hub } = await buildHubApp(database, config, { exchangePort, ...(options.logStream && { logStream: options.logStream }) });
   const exchangeApi = await buildExchangeApi(hub, options.logStream ? { logStream: options.logStream } : {});
   await app.listen({ port: config.port, host: config.host });
@@ -44,15 +44,4 @@ export async function startHub(config: Config, prepare?: (database: HubDatabase)
       await database.close();
     },
   };
-}
-
-function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -48,7 +48,7 @@ describe('the egov gateway commands', () => {
     const services = path.join(dir, 'services.json');
     writeFileSync(services, JSON.stringify({ services: [{ code: 'population/persons', url: backend.url, endpoints: ['GET /persons/*'] }] }));
     const child = spawn(process.execPath, [bin, 'gateway', '--hub', world.hub.url, '--token', token, '--data', data, '--port', String(port),
-      '--exchange-port', String(exchangePort), '--services', services, '--log-level', 'silent', '--anchor-seconds', '1', '--config-refresh', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      '--exchange-port', String(exchangePort), '--services', services, '--log-level', 'silent', '--anchor-seconds', '1', '--config-refresh', '1'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DATABASE_URL: '' } });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
     try {

@@ -395,11 +395,19 @@ for (const target of databaseTargets) {
             } catch { /* the connection died with the process */ }
           }
         });
-        while (acknowledged.length < 100) await new Promise((r) => setTimeout(r, 10));
-        child.kill('SIGKILL');
-        await new Promise((r) => child.once('exit', r));
-        stop = true;
-        await Promise.all(clients);
+        try {
+          const deadline = Date.now() + 60_000;
+          while (acknowledged.length < 100) {
+            assert.ok(Date.now() < deadline && child.exitCode === null, `only ${acknowledged.length} exchanges were acknowledged in a minute (gateway process exit code ${child.exitCode})`);
+            await new Promise((r) => setTimeout(r, 10));
+          }
+          const exited = new Promise((r) => child.once('exit', r));
+          child.kill('SIGKILL');
+          await exited;
+        } finally {
+          stop = true;
+          await Promise.all(clients);
+        }
         const log = await MessageLog.open({ url: psbOptions.databaseUrl, dataDir: psbOptions.dataDir });
         try {
           assert.ok((await log.verify()).ok);

@@ -10,6 +10,7 @@ import { seedDemo } from '../../src/hub/demo.ts';
 import { type RunningHub, startHub } from '../../src/hub/server.ts';
 import { systemActor } from '../../src/platform/access.ts';
 import { loadConfig } from '../../src/platform/config.ts';
+import { choosePort } from '../../src/platform/ports.ts';
 import type { DbKind } from '../../src/platform/db/index.ts';
 import { demoDepartments } from '../../src/registry/demo-data.ts';
 import { freshDatabase, type TestDatabase } from './databases.ts';
@@ -93,16 +94,8 @@ export async function refreshAll(...gateways: RunningGateway[]): Promise<void> {
   await Promise.all(gateways.map((g) => g.refresh()));
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = http.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A port to enrol a gateway with before it listens. */
+export const freePort = (): Promise<number> => choosePort();
 
 export interface Backend {
   url: string;

@@ -410,6 +410,7 @@ class SqliteWriter {
   readonly #waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   #next = 0;
   #closing: Promise<void> | null = null;
+  #exited = false;
 
   constructor(file: string, sync: 'full' | 'normal') {
     this.#worker = new Worker(new URL('./log-writer.mjs', import.meta.url), { workerData: { file, sync } });
@@ -421,10 +422,14 @@ class SqliteWriter {
       else waiting?.resolve();
     });
     this.#worker.on('error', (error) => this.#failAll(error));
-    this.#worker.on('exit', () => this.#failAll(new Error('the message log writer stopped')));
+    this.#worker.on('exit', () => {
+      this.#exited = true;
+      this.#failAll(new Error('the message log writer stopped'));
+    });
   }
 
   write(batch: { rows: MessageLogRow[]; operations: OperationRow[]; certificates: CertificateRow[] }): Promise<void> {
+    if (this.#exited) return Promise.reject(new Error('the message log writer stopped'));
     const id = this.#next++;
     return new Promise((resolve, reject) => {
       this.#waiting.set(id, { resolve, reject });
@@ -433,6 +438,7 @@ class SqliteWriter {
   }
 
   close(): Promise<void> {
+    if (this.#exited) return Promise.resolve();
     this.#closing ??= new Promise<void>((resolve) => {
       this.#worker.once('exit', () => resolve());
       this.#worker.once('message', () => void this.#worker.terminate());

@@ -623,8 +623,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     res.end();
   }
 
-  await listen(exchangeServer, options.exchangePort, options.exchangeHost);
-  await listen(clientServer, options.clientPort, options.clientHost);
+  try {
+    await listen(exchangeServer, options.exchangePort, options.exchangeHost);
+    await listen(clientServer, options.clientPort, options.clientHost);
+  } catch (error) {
+    // A port in use must not leave the log's writer thread and an open listener behind.
+    await Promise.all([close(exchangeServer), close(clientServer)]);
+    await log.close();
+    throw error;
+  }
 
   const timers: NodeJS.Timeout[] = [];
   const every = (seconds: number, name: string, work: () => Promise<unknown>) => {
