@@ -12,6 +12,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { feedAfter } from '../journal/feed.ts';
 import { journalHead } from '../journal/service.ts';
 import { appliedMigrations } from '../platform/db/index.ts';
+import { Witness, recordWitness } from '../recovery/witness.ts';
 import { Anchor, OperationBatch } from './schema.ts';
 import { type Peer, peerOf, recordAnchor, recordOperations, renewCertificate } from './service.ts';
 import { matchesEtag } from './routes.ts';
@@ -69,6 +70,17 @@ export async function buildExchangeApi(hub: Hub, options: { logStream?: NodeJS.W
   app.post('/gw/v1/operations', { schema: { body: OperationBatch } }, async (request) => (
     recordOperations(hub.database, gatewayOf(request), request.body.records)
   ));
+
+  app.post('/gw/v1/witness', { schema: { body: Witness } }, async (request) => {
+    const peer = peerOfRequest(request);
+    if (peer.role !== 'standby') throw new DomainError('forbidden', 'only the standby witnesses the journal');
+    try {
+      return await recordWitness(hub.database, peer, request.body);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'conflict') request.log.fatal({ standby: peer.gateway }, `JOURNAL WITNESS REFUSED: ${error.message}`);
+      throw error;
+    }
+  });
 
   app.get('/gw/v1/journal', {
     schema: { querystring: Type.Object({ after: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }) },

@@ -11,9 +11,11 @@ import type { CatalogTables } from '../catalog/schema.ts';
 import { catalogMigrations } from '../catalog/migrations.ts';
 import type { ExchangeTables } from '../exchange/schema.ts';
 import { exchangeMigrations } from '../exchange/migrations.ts';
+import type { RecoveryTables } from '../recovery/schema.ts';
+import { recoveryMigrations } from '../recovery/migrations.ts';
 
 /** The hub's database: every module's tables, and every module's migrations in order. */
-export interface HubTables extends JournalTables, RegistryTables, IdentityTables, CatalogTables, ExchangeTables {}
+export interface HubTables extends JournalTables, RegistryTables, IdentityTables, CatalogTables, ExchangeTables, RecoveryTables {}
 export type HubDatabase = Database<HubTables>;
 export type HubTx = Kysely<HubTables>;
 
@@ -23,15 +25,17 @@ export const hubMigrations: MigrationSet = {
   ...identityMigrations,
   ...catalogMigrations,
   ...exchangeMigrations,
+  ...recoveryMigrations,
 };
 
 /**
  * Tables that hold short-lived state of this process rather than the hub's state: sessions and
  * single sign-on artefacts. They are not journaled, so a standby does not carry them and a
  * replay does not reproduce them; people sign in again after a failover. catalog_search is
- * derived by a trigger from journaled rows (PostgreSQL's search vectors).
+ * derived by a trigger from journaled rows (PostgreSQL's search vectors). journal_witness holds
+ * the standby's signatures of the journal, which the journal cannot contain.
  */
-export const unjournaledTables = ['journal', 'sessions', 'oidc_payloads', 'catalog_search'] as const;
+export const unjournaledTables = ['journal', 'sessions', 'oidc_payloads', 'catalog_search', 'journal_witness'] as const;
 
 /**
  * Columns the journal carries (a standby needs them to take over) but that nobody reads through

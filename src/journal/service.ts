@@ -162,6 +162,11 @@ export async function applyEntries(tx: Kysely<any>, entries: readonly JournalEnt
   }
 }
 
+/** The hash of entry `seq`, or null when the journal has no such entry. */
+export async function journalEntryHash(db: Kysely<any>, seq: number): Promise<string | null> {
+  return (await store.entryAt(db, seq))?.hash ?? null;
+}
+
 export async function readEntries(db: Kysely<any>, afterSeq: number, limit: number): Promise<JournalEntry[]> {
   return (await store.entriesAfter(db, afterSeq, limit)).map(toJournalEntry);
 }

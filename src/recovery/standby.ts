@@ -7,6 +7,9 @@ import { loadIdentity } from '../exchange/gateway/identity.ts';
 import { type HubDatabase, hubMigrations } from '../hub/database.ts';
 import { type FeedEntry, type Position, ReplicationError, applyFeed, positionOf } from '../journal/feed.ts';
 import { migrate, openDatabase } from '../platform/db/index.ts';
+import { signText } from '../exchange/protocol.ts';
+import { send } from '../exchange/gateway/transport.ts';
+import { witnessText } from './witness.ts';
 
 /**
  * The disaster recovery center's standby, asynchronous mode: it follows the hub's journal over
@@ -22,6 +25,8 @@ export interface StandbyOptions {
   /** Where /healthz and /metrics are served. */
   host: string;
   port: number;
+  /** Seconds between countersignatures of the verified head, sent to the hub (default 10). */
+  witnessSeconds?: number;
   logLevel?: string;
   logStream?: NodeJS.WritableStream;
 }
@@ -40,6 +45,8 @@ export interface StandbyStatus {
   lagMs: number;
   lastError: string | null;
   stoppedBecause: ReplicationError['kind'] | null;
+  /** The last head this standby countersigned and the hub accepted. */
+  lastWitness: { seq: number; at: string } | null;
 }
 
 export interface RunningStandby {
@@ -48,6 +55,8 @@ export interface RunningStandby {
   status(): StandbyStatus;
   /** Resolves once the copy holds entry `seq` (tests, drills). */
   reached(seq: number, timeoutMs?: number): Promise<void>;
+  /** Countersigns the head now (it also happens on a timer). */
+  witness(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -62,7 +71,7 @@ export async function startStandby(options: StandbyOptions): Promise<RunningStan
 
   const status: StandbyStatus = {
     role: 'standby', state: 'connecting', primary: identity.hubExchangeUrl, position: await positionOf(database.db),
-    primaryHead: 0, lagEntries: 0, lagMs: 0, lastError: null, stoppedBecause: null,
+    primaryHead: 0, lagEntries: 0, lagMs: 0, lastError: null, stoppedBecause: null, lastWitness: null,
   };
   const waiters = new Set<{ seq: number; resolve: () => void }>();
   let request: http.ClientRequest | null = null;
@@ -162,6 +171,29 @@ export async function startStandby(options: StandbyOptions): Promise<RunningStan
     if (!retry) retry = setTimeout(() => { retry = null; connect(); }, 1000);
   }
 
+  /**
+   * Signs the head this copy has verified and gives it to the hub, which keeps it. The hub refuses
+   * a head its own journal no longer matches: its history was rewritten, and replication stops.
+   */
+  async function witness(): Promise<void> {
+    const position = status.position;
+    if (status.state === 'stopped' || position.seq === 0 || status.lastWitness?.seq === position.seq) return;
+    const body = JSON.stringify({ seq: position.seq, hash: position.hash, signature: signText(identity!.key, witnessText(identity!.id, position.seq, position.hash)) });
+    const sent = await send(new URL('/gw/v1/witness', identity!.hubExchangeUrl), {
+      method: 'POST', agent, timeoutMs: 15_000, maxBytes: 65_536, body,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+    });
+    if (sent.status === 409) {
+      const message = (JSON.parse(sent.body.toString('utf8')) as { message?: string }).message ?? 'the hub refused the witness';
+      stopFor(new ReplicationError('broken', message));
+      return;
+    }
+    if (sent.status !== 200) throw new Error(`the hub answered ${sent.status} to the witness: ${sent.body.toString('utf8').slice(0, 200)}`);
+    status.lastWitness = { seq: position.seq, at: new Date().toISOString() };
+  }
+  const witnessTimer = setInterval(() => { witness().catch((error: Error) => logger.warn({ err: error.message }, 'witness failed')); }, (options.witnessSeconds ?? 10) * 1000);
+  witnessTimer.unref();
+
   const server = http.createServer(async (req, res) => {
     if (req.url === '/metrics') {
       res.writeHead(200, { 'content-type': metrics.contentType });
@@ -180,6 +212,7 @@ export async function startStandby(options: StandbyOptions): Promise<RunningStan
     url: `http://${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${port}`,
     database,
     status: () => ({ ...status, position: { ...status.position } }),
+    witness,
     reached(seq, timeoutMs = 30_000) {
       if (status.position.seq >= seq) return Promise.resolve();
       return new Promise((resolve, reject) => {
@@ -190,6 +223,7 @@ export async function startStandby(options: StandbyOptions): Promise<RunningStan
     },
     async stop() {
       running = false;
+      clearInterval(witnessTimer);
       if (retry) clearTimeout(retry);
       request?.destroy();
       agent.destroy();

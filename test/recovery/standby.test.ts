@@ -8,6 +8,7 @@ import { enrol } from '../../src/exchange/gateway/identity.ts';
 import { createEnrolmentToken } from '../../src/exchange/service.ts';
 import { unjournaledTables } from '../../src/hub/database.ts';
 import { journalHead } from '../../src/journal/service.ts';
+import { lastWitness } from '../../src/recovery/witness.ts';
 import { type RunningStandby, startStandby } from '../../src/recovery/standby.ts';
 import { systemActor } from '../../src/platform/access.ts';
 import { type DbKind, listTables } from '../../src/platform/db/index.ts';
@@ -98,6 +99,15 @@ for (const [hubKind, standbyKind] of [['sqlite', 'postgres'], ['postgres', 'sqli
       assert.deepEqual(await snapshot(running.database.db, standbyKind), await snapshot(world.hub.hub.database.db, hubKind));
     });
 
+    it('countersigns the head it verified, and the hub keeps the signature', async () => {
+      await standby!.witness();
+      const head = await journalHead(world.hub.hub.database.db);
+      assert.equal(standby!.status().lastWitness?.seq, head.seq);
+      const kept = await lastWitness(world.hub.hub.database);
+      assert.equal(kept?.seq, head.seq);
+      assert.match(kept!.node, /\/standby$/);
+    });
+
     it('stops with an alert, applying nothing, when an entry does not verify', async () => {
       await standby!.stop();
       const position = (await journalHead(world.hub.hub.database.db)).seq;
@@ -114,6 +124,20 @@ for (const [hubKind, standbyKind] of [['sqlite', 'postgres'], ['postgres', 'sqli
       assert.equal(health.status, 503);
       const copy = await running.database.db.selectFrom('departments').select('id').where('slug', '=', 'dept-904').executeTakeFirst();
       assert.equal(copy, undefined);
+    });
+
+    it('notices when the hub rewrites history it already copied, through the witness', async () => {
+      await standby!.stop();
+      // The alteration of the previous test undone, so the standby catches up again.
+      await sql`update journal set row_after = replace(row_after, '假冒局904', '测试局904') where row_after like ${'%假冒局904%'}`.execute(world.hub.hub.database.db);
+      const running = await start();
+      await running.reached((await journalHead(world.hub.hub.database.db)).seq);
+      const position = running.status().position.seq;
+      // The entry the standby holds is rewritten at the hub, hash and all.
+      await sql`update journal set hash = 'rewritten' where seq = ${position}`.execute(world.hub.hub.database.db);
+      await running.witness();
+      assert.equal(running.status().state, 'stopped');
+      assert.match(running.status().lastError!, /rewritten/);
     });
   });
 }
