@@ -20,6 +20,7 @@ import { registerRequestAuth } from '../identity/request-auth.ts';
 import { signInRoutes } from '../identity/signin.routes.ts';
 import { journalRoutes } from '../journal/routes.ts';
 import { journalHead } from '../journal/service.ts';
+import { lastWitness } from '../recovery/witness.ts';
 import { type WorkingCalendar, loadCalendar } from '../platform/calendar.ts';
 import { type Config, publicUrlOf } from '../platform/config.ts';
 import { createHttpApp, instrument, type HttpApp } from '../platform/http.ts';
@@ -110,6 +111,10 @@ export async function buildHubApp(database: HubDatabase, config: Config, options
     name: 'egov_journal_head_seq', help: 'sequence number of the newest journal entry', registers: [metrics],
     async collect() { this.set((await journalHead(database.db)).seq); },
   });
+  new Gauge({
+    name: 'egov_standby_witnessed_seq', help: 'the last journal entry the standby verified and countersigned (-1: no standby yet)', registers: [metrics],
+    async collect() { this.set((await lastWitness(database))?.seq ?? -1); },
+  });
 
   registerLanguage(app);
   const oidc = await mountOidc(app, hub);
@@ -121,15 +126,25 @@ export async function buildHubApp(database: HubDatabase, config: Config, options
   app.get('/healthz', {
     schema: {
       tags: ['operations'],
-      summary: 'Liveness and the journal head',
+      summary: 'Liveness, the journal head, and how far the standby has verified it',
       response: {
         200: Type.Object({
           status: Type.Literal('ok'), role: Type.String(), version: Type.String(), database: Type.String(),
           journal: Type.Object({ seq: Type.Number(), hash: Type.String(), epoch: Type.Number() }),
+          standby: Type.Union([Type.Object({
+            node: Type.String(), witnessedSeq: Type.Number(), witnessedAt: Type.String(),
+            lagEntries: Type.Number({ description: 'entries the standby had not countersigned at the last witness (sent every 10 s)' }),
+          }), Type.Null()]),
         }),
       },
     },
-  }, async () => ({ status: 'ok' as const, role: 'hub', version: VERSION, database: database.kind, journal: await journalHead(database.db) }));
+  }, async () => {
+    const [journal, witness] = await Promise.all([journalHead(database.db), lastWitness(database)]);
+    return {
+      status: 'ok' as const, role: 'hub', version: VERSION, database: database.kind, journal,
+      standby: witness ? { node: witness.node, witnessedSeq: witness.seq, witnessedAt: witness.receivedAt, lagEntries: Math.max(0, journal.seq - witness.seq) } : null,
+    };
+  });
 
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => reply.type(metrics.contentType).send(await metrics.metrics()));
 

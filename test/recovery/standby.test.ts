@@ -106,6 +106,9 @@ for (const [hubKind, standbyKind] of [['sqlite', 'postgres'], ['postgres', 'sqli
       const kept = await lastWitness(world.hub.hub.database);
       assert.equal(kept?.seq, head.seq);
       assert.match(kept!.node, /\/standby$/);
+      const health = await (await fetch(`${world.hub.url}/healthz`)).json() as { standby: { witnessedSeq: number; lagEntries: number } };
+      assert.equal(health.standby.witnessedSeq, head.seq);
+      assert.equal(health.standby.lagEntries, 0, 'the hub sees its standby caught up');
     });
 
     it('stops with an alert, applying nothing, when an entry does not verify', async () => {

@@ -45,6 +45,7 @@ for (const target of databaseTargets) {
       assert.match(health.version, /^\d+\.\d+\.\d+/);
       assert.deepEqual(health.journal, await journalHead(hub.test.database.db));
       assert.ok(health.journal.seq > 200, 'the demo data is in the journal');
+      assert.equal(health.standby, null, 'no standby has witnessed the journal yet');
     });
 
     it('serves Prometheus metrics with request counts and the journal head', async () => {
