@@ -1,19 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page, Response } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { ResourceInput } from '../src/catalog/schema.ts';
 import { publishResource } from '../src/catalog/service.ts';
-import { DEMO_PASSWORD, seedDemo } from '../src/hub/demo.ts';
-import { startHub, type RunningHub } from '../src/hub/server.ts';
+import { DEMO_PASSWORD } from '../src/hub/demo.ts';
 import { systemActor } from '../src/platform/access.ts';
 import { chinaDate } from '../src/platform/calendar.ts';
-import { loadConfig } from '../src/platform/config.ts';
 import { getDepartmentBySlug } from '../src/registry/service.ts';
 import { t, type MessageKey } from '../src/web/i18n.ts';
-import { browserSkip, expectAccessible, follow, launchBrowser, screenshot, visit as visitUrl, withContext as withBrowserContext } from './support/browser.ts';
+import { startBrowserHub, type BrowserHub } from './support/hub.ts';
+import { browserSkip, expectAccessible, follow, screenshot, visit as visitUrl, withContext as withBrowserContext } from './support/browser.ts';
 
 /**
  * The catalog and sharing workflow in a real browser: a consumer clerk finds a resource by a
@@ -62,8 +58,7 @@ function aYearAfter(day: string): string {
 }
 
 describe('catalog and sharing in Chromium', { skip: browserSkip }, () => {
-  let dataDir: string;
-  let running: RunningHub | undefined;
+  let world: BrowserHub | undefined;
   let browser: Browser | undefined;
   let base = '';
   const withContext = (options: { javaScriptEnabled?: boolean }, body: (page: Page) => Promise<void>) => withBrowserContext(browser!, options, body);
@@ -73,27 +68,16 @@ describe('catalog and sharing in Chromium', { skip: browserSkip }, () => {
   let requestPath = '';
 
   before(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'egov-e2e-catalog-'));
-    running = await startHub(loadConfig({ flags: { data: dataDir, port: '0', exchangePort: '0', logLevel: 'silent' } }), async (database) => {
-      await seedDemo(database);
+    world = await startBrowserHub('catalog', async (database) => {
       const actor = systemActor('test');
       const psb = await getDepartmentBySlug(database, 'psb');
       await publishResource(database, actor, resourceOf(psb.code));
     });
-    base = running.url;
-    browser = await launchBrowser();
+    ({ browser, base } = world);
   });
 
   after(async () => {
-    try {
-      await browser?.close();
-    } finally {
-      try {
-        await running?.stop();
-      } finally {
-        rmSync(dataDir, { recursive: true, force: true });
-      }
-    }
+    await world?.close();
   });
 
   /** Signs in a staff member without a second factor (clerks and reviewers). */

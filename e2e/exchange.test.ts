@@ -1,19 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { OperationRecord } from '../src/exchange/schema.ts';
 import { enrolGateway, recordOperations } from '../src/exchange/service.ts';
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET, seedDemo } from '../src/hub/demo.ts';
-import { startHub, type RunningHub } from '../src/hub/server.ts';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../src/hub/demo.ts';
+import type { RunningHub } from '../src/hub/server.ts';
 import { currentTotp } from '../src/identity/totp.ts';
 import { createKeyAndCsr } from '../src/pki/ca.ts';
-import { loadConfig } from '../src/platform/config.ts';
 import { demoDepartments } from '../src/registry/demo-data.ts';
 import { t, type MessageKey } from '../src/web/i18n.ts';
-import { browserSkip, expectAccessible, follow, launchBrowser, screenshot, visit as visitUrl, withContext as withBrowserContext } from './support/browser.ts';
+import { startBrowserHub, type BrowserHub } from './support/hub.ts';
+import { browserSkip, expectAccessible, follow, screenshot, visit as visitUrl, withContext as withBrowserContext } from './support/browser.ts';
 
 /**
  * The gateway pages in a real browser: a department administrator enrols a gateway on the
@@ -27,7 +24,7 @@ const AMR = demoDepartments.find((d) => d.key === 'amr')!.uscc;
 const needsBrowser = { skip: browserSkip };
 
 describe('gateway pages in Chromium', () => {
-  let dataDir: string | undefined;
+  let world: BrowserHub | undefined;
   let running: RunningHub | undefined;
   let browser: Browser | undefined;
   let base = '';
@@ -36,24 +33,12 @@ describe('gateway pages in Chromium', () => {
 
   before(async () => {
     if (browserSkip) return;
-    dataDir = mkdtempSync(path.join(tmpdir(), 'egov-e2e-exchange-'));
-    running = await startHub(loadConfig({ flags: { data: dataDir, port: '0', exchangePort: '0', logLevel: 'silent' } }), async (database) => {
-      await seedDemo(database);
-    });
-    base = running.url;
-    browser = await launchBrowser();
+    world = await startBrowserHub('exchange');
+    ({ running, browser, base } = world);
   });
 
   after(async () => {
-    try {
-      await browser?.close();
-    } finally {
-      try {
-        await running?.stop();
-      } finally {
-        if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-      }
-    }
+    await world?.close();
   });
 
   async function signIn(page: Page, username: string, totp: boolean): Promise<void> {

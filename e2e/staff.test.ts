@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page, Response } from 'playwright-core';
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET, demoAccounts, seedDemo } from '../src/hub/demo.ts';
-import { startHub, type RunningHub } from '../src/hub/server.ts';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET, demoAccounts } from '../src/hub/demo.ts';
 import { currentTotp } from '../src/identity/totp.ts';
-import { loadConfig } from '../src/platform/config.ts';
 import { demoDepartments } from '../src/registry/demo-data.ts';
 import { governmentUscc } from '../src/registry/uscc.ts';
 import { t, type Lang, type MessageKey } from '../src/web/i18n.ts';
-import { browserSkip, expectAccessible, follow, launchBrowser, screenshot, visit as visitUrl, withContext as withBrowserContext } from './support/browser.ts';
+import { startBrowserHub, type BrowserHub } from './support/hub.ts';
+import { browserSkip, expectAccessible, follow, screenshot, visit as visitUrl, withContext as withBrowserContext } from './support/browser.ts';
 
 /**
  * The three faces in a real browser: the public portal, the staff workbench and the operations
@@ -25,8 +21,7 @@ const psb = demoDepartments.find((d) => d.key === 'psb')!;
 const needsBrowser = { skip: browserSkip };
 
 describe('portal, workbench and console in Chromium', () => {
-  let dataDir: string | undefined;
-  let running: RunningHub | undefined;
+  let world: BrowserHub | undefined;
   let browser: Browser | undefined;
   let base = '';
   const withContext = (options: { javaScriptEnabled?: boolean }, body: (page: Page) => Promise<void>) => withBrowserContext(browser!, options, body);
@@ -34,24 +29,12 @@ describe('portal, workbench and console in Chromium', () => {
 
   before(async () => {
     if (browserSkip) return;
-    dataDir = mkdtempSync(path.join(tmpdir(), 'egov-e2e-'));
-    running = await startHub(loadConfig({ flags: { data: dataDir, port: '0', exchangePort: '0', logLevel: 'silent' } }), async (database) => {
-      await seedDemo(database);
-    });
-    base = running.url;
-    browser = await launchBrowser();
+    world = await startBrowserHub('staff');
+    ({ browser, base } = world);
   });
 
   after(async () => {
-    try {
-      await browser?.close();
-    } finally {
-      try {
-        await running?.stop();
-      } finally {
-        if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-      }
-    }
+    await world?.close();
   });
 
   /** The time step of each administrator's last code: a code is accepted once per 30 s step. */
