@@ -3,7 +3,7 @@ import type { JSONWebKeySet } from 'jose';
 import { verifyCompact } from '../pki/signing.ts';
 import { GLOBAL_CONFIG_TYP, type GlobalConfig } from './global-config.ts';
 import { type MessageLog, type MessageLogRow, chainHash, contentHashOf } from './gateway/log.ts';
-import { sha256, verifyText } from './protocol.ts';
+import { envelopeField, sha256, verifyText } from './protocol.ts';
 import { ANCHOR_RECEIPT_TYP, type AnchorReceipt } from './service.ts';
 
 /**
@@ -92,8 +92,7 @@ export async function verifyEvidence(evidence: Evidence, hubKeys: JSONWebKeySet)
     if (chainHash(entry.prev_hash, content) !== entry.hash) return fail(`entry ${entry.seq} does not match its hash: it was altered`);
     if (previous && (entry.seq !== previous.seq + 1 || entry.prev_hash !== previous.hash)) return fail(`entry ${entry.seq} does not follow entry ${previous.seq}`);
     if (entry.message_id !== evidence.messageId) return fail(`entry ${entry.seq} belongs to another exchange`);
-    const bodyLine = entry.envelope.split('\n')[entry.kind === 'request' ? 10 : 5];
-    if (bodyLine !== entry.body_hash) return fail(`entry ${entry.seq}: the signed body hash differs from the logged one`);
+    if (envelopeField(entry.envelope, 'bodyHash') !== entry.body_hash) return fail(`entry ${entry.seq}: the signed body hash differs from the logged one`);
     if (entry.body !== null && sha256(Buffer.from(entry.body, 'base64')) !== entry.body_hash) return fail(`entry ${entry.seq}: the body was altered`);
     const pem = evidence.certificates[entry.signer];
     if (!pem) return fail(`entry ${entry.seq}: the signer's certificate is missing`);
@@ -108,7 +107,7 @@ export async function verifyEvidence(evidence: Evidence, hubKeys: JSONWebKeySet)
   const request = envelopes.get('request');
   const response = envelopes.get('response');
   if (request && response) {
-    if (response.split('\n')[2] !== sha256(request)) return fail('the response does not answer this request (request hash differs)');
+    if (envelopeField(response, 'requestHash') !== sha256(request)) return fail('the response does not answer this request (request hash differs)');
     checks.push('the response carries the hash of this request');
   }
 

@@ -15,7 +15,7 @@ import { appliedMigrations } from '../platform/db/index.ts';
 import { Witness, recordWitness } from '../recovery/witness.ts';
 import { Anchor, OperationBatch } from './schema.ts';
 import { type Peer, peerOf, recordAnchor, recordOperations, renewCertificate } from './service.ts';
-import { matchesEtag } from './routes.ts';
+import { sendGlobalConfig } from './routes.ts';
 
 const TLS_KEY_FILE = 'hub-tls-key.pem';
 const TLS_CERTIFICATE_FILE = 'hub-tls.pem';
@@ -46,13 +46,7 @@ export async function buildExchangeApi(hub: Hub, options: { logStream?: NodeJS.W
     return peer;
   };
 
-  app.get('/gw/v1/global-config', async (request, reply) => {
-    const signed = await hub.globalConfig.current();
-    const etag = `"${signed.version}"`;
-    reply.header('etag', etag).header('cache-control', 'no-cache');
-    if (matchesEtag(request.headers['if-none-match'], etag)) return reply.status(304).send(null);
-    return reply.type('application/jose').send(signed.jws);
-  });
+  app.get('/gw/v1/global-config', (request, reply) => sendGlobalConfig(hub.globalConfig, request, reply));
 
   app.get('/gw/v1/keys', async () => hub.globalConfig.jwks());
 

@@ -126,8 +126,16 @@ export function parseServiceAddress(rest: string): ServiceAddress {
   return { provider, service: `${system}/${service}`, path: `/${tail.join('/')}`, query };
 }
 
-export function serviceAddressText(address: ServiceAddress): string {
-  return `${address.provider}/${address.service}${address.path}${address.query ? `?${address.query}` : ''}`;
+/**
+ * An enrolment token: `EGT1.{secret}.{first 16 hex digits of the CA's fingerprint}`. The pin lets
+ * the gateway check that it reached the right hub before it trusts the CA it is sent.
+ */
+export const TOKEN_PREFIX = 'EGT1';
+
+export function parseToken(token: string): { secret: string; caPin: string } | null {
+  const [prefix, secret, caPin, ...rest] = token.split('.');
+  if (prefix !== TOKEN_PREFIX || !secret || !caPin || rest.length > 0 || !/^[0-9a-f]{16}$/.test(caPin)) return null;
+  return { secret, caPin };
 }
 
 /** What the client's gateway signs for one request; the provider's gateway rebuilds it to verify. */
@@ -160,12 +168,23 @@ export function sha256(data: Buffer | string): string {
 }
 
 /** One field per line, in a fixed order; a field may not contain a newline, so lines cannot be shifted. */
+const REQUEST_FIELDS = ['id', 'time', 'method', 'target', 'client', 'userId', 'issue', 'purpose', 'contentType', 'bodyHash'] as const;
+const RESPONSE_FIELDS = ['id', 'requestHash', 'status', 'contentType', 'bodyHash', 'fault'] as const;
+
 export function canonicalRequest(r: RequestEnvelope): string {
-  return canonical(['egov-request/1', r.id, r.time, r.method, r.target, r.client, r.userId, r.issue, r.purpose, r.contentType, r.bodyHash]);
+  return canonical(['egov-request/1', ...REQUEST_FIELDS.map((f) => r[f])]);
 }
 
 export function canonicalResponse(r: ResponseEnvelope): string {
-  return canonical(['egov-response/1', r.id, r.requestHash, String(r.status), r.contentType, r.bodyHash, r.fault]);
+  return canonical(['egov-response/1', ...RESPONSE_FIELDS.map((f) => String(r[f]))]);
+}
+
+/** One field of a signed envelope as logged, read back by name (evidence checks). */
+export function envelopeField(envelope: string, field: (typeof REQUEST_FIELDS)[number] | (typeof RESPONSE_FIELDS)[number]): string | undefined {
+  const lines = envelope.split('\n');
+  const fields: readonly string[] = lines[0] === 'egov-request/1' ? REQUEST_FIELDS : RESPONSE_FIELDS;
+  const at = fields.indexOf(field);
+  return at === -1 ? undefined : lines[at + 1];
 }
 
 function canonical(fields: string[]): string {

@@ -2,7 +2,8 @@ import { Type } from 'typebox';
 import type { Hub } from '../hub/app.ts';
 import { requireActor } from '../identity/request-auth.ts';
 import type { HttpApp } from '../platform/http.ts';
-import { GLOBAL_CONFIG_TYP } from './global-config.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { GLOBAL_CONFIG_TYP, type GlobalConfigPublisher } from './global-config.ts';
 import { EnrolInput, Gateway, TokenInput, TrafficSummary } from './schema.ts';
 import { createEnrolmentToken, enrolGateway, listGateways, revokeCertificate, trafficSummary } from './service.ts';
 
@@ -43,11 +44,7 @@ export async function exchangeRoutes(app: HttpApp, hub: Hub): Promise<void> {
     },
   }, async (request, reply) => {
     requireActor(request);
-    const signed = await publisher.current();
-    const etag = `"${signed.version}"`;
-    reply.header('etag', etag).header('cache-control', 'no-cache');
-    if (matchesEtag(request.headers['if-none-match'], etag)) return reply.status(304).send(null);
-    return reply.type('application/jose').send(signed.jws);
+    return sendGlobalConfig(publisher, request, reply);
   });
 
   app.get('/api/v1/global-config/keys', {
@@ -111,8 +108,17 @@ export async function exchangeRoutes(app: HttpApp, hub: Hub): Promise<void> {
   }, async (request) => trafficSummary(hub.database, requireActor(request), new Date(Date.now() - (request.query.hours ?? 24) * 3_600_000)));
 }
 
+/** The current signed document, or 304 when the caller's ETag names it: for people's API and for gateways. */
+export async function sendGlobalConfig(publisher: GlobalConfigPublisher, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const signed = await publisher.current();
+  const etag = `"${signed.version}"`;
+  reply.header('etag', etag).header('cache-control', 'no-cache');
+  if (matchesEtag(request.headers['if-none-match'], etag)) return reply.status(304).send(null);
+  return reply.type('application/jose').send(signed.jws);
+}
+
 /** If-None-Match holds a list of ETags, possibly weak (W/"…"), or * (RFC 9110 §13.1.2). */
-export function matchesEtag(header: string | undefined, etag: string): boolean {
+function matchesEtag(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   return header.split(',').some((tag) => {
     const t = tag.trim();

@@ -7,7 +7,7 @@ import { type Actor, hasRole, requireDepartmentRole, requireRole } from '../plat
 import { DomainError, conflict, forbidden, invalid, notFound } from '../platform/errors.ts';
 import { checkInput } from '../platform/validation.ts';
 import { getDepartment } from '../registry/service.ts';
-import { verifyText } from './protocol.ts';
+import { TOKEN_PREFIX, parseToken, verifyText } from './protocol.ts';
 import {
   Anchor as AnchorSchema, type Anchor, type Certificate, EnrolInput as EnrolInputSchema, type EnrolInput, type Gateway,
   type GatewayCertificateRow, type NodeRole, OperationBatch, type OperationRecord, TokenInput as TokenInputSchema, type TokenInput,
@@ -21,7 +21,6 @@ import * as store from './store.ts';
  * itself never passes through here (DESIGN.md, The exchange).
  */
 
-export const TOKEN_PREFIX = 'EGT1';
 export const ANCHOR_RECEIPT_TYP = 'egov-log-anchor+json';
 
 export interface ExchangePolicy {
@@ -65,13 +64,6 @@ export async function createEnrolmentToken(db: Db, actor: Actor, policy: Exchang
   return { token: `${TOKEN_PREFIX}.${secret}.${policy.ca.fingerprint.slice(0, 16)}`, department: input.department, code: input.code, expiresAt };
 }
 
-export function parseToken(token: string): { secret: string; caPin: string } {
-  const [prefix, secret, caPin, ...rest] = token.split('.');
-  if (prefix !== TOKEN_PREFIX || !secret || !caPin || rest.length > 0 || !/^[0-9a-f]{16}$/.test(caPin)) {
-    throw invalid(`this is not an enrolment token: it should look like ${TOKEN_PREFIX}.<secret>.<16 hex digits>`, { field: 'token' });
-  }
-  return { secret, caPin };
-}
 
 export interface Enrolment {
   gateway: string;
@@ -87,7 +79,9 @@ export interface Enrolment {
  */
 export async function enrolGateway(db: Db, policy: ExchangePolicy, input: EnrolInput, now = new Date()): Promise<Enrolment> {
   checkInput(EnrolInputSchema, input);
-  const { secret } = parseToken(input.token);
+  const parsed = parseToken(input.token);
+  if (!parsed) throw invalid(`this is not an enrolment token: it should look like ${TOKEN_PREFIX}.<secret>.<16 hex digits>`, { field: 'token' });
+  const { secret } = parsed;
   const address = checkAddress(input.address);
   const id = tokenId(secret);
   const refused = new DomainError('unauthenticated', 'this enrolment token is unknown, used or expired; ask the department administrator for a new one');

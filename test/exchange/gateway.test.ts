@@ -142,6 +142,10 @@ for (const target of databaseTargets) {
         enrolGateway(world.hub.hub.database, world.hub.hub.exchange, { token, csr: csrPem, address: 'https://127.0.0.1:59999' }),
         /unknown, used or expired/,
       );
+      await assert.rejects(
+        enrolGateway(world.hub.hub.database, world.hub.hub.exchange, { token: 'EGT1.copied-without-its-pin', csr: csrPem, address: 'https://127.0.0.1:59999' }),
+        /not an enrolment token/,
+      );
     });
 
     it('refuses a hub whose CA is not the one the token pins', async () => {

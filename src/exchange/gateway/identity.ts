@@ -1,8 +1,9 @@
-import { createPrivateKey, createHash, type KeyObject } from 'node:crypto';
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { certificateInfo, createKeyAndCsr } from '../../pki/ca.ts';
 import { writeFileAtomic, writePrivateFile } from '../../pki/files.ts';
+import { TOKEN_PREFIX, parseToken } from '../protocol.ts';
 
 /**
  * What makes a gateway itself, all in its data folder: its private key (never leaves it, mode
@@ -87,8 +88,9 @@ export interface EnrolOptions {
  * checks that the CA the hub returns is the one pinned in the token before trusting it.
  */
 export async function enrol(options: EnrolOptions): Promise<GatewayIdentity> {
-  const [, , caPin] = options.token.split('.');
-  if (!caPin) throw new GatewayIdentityError('the token is not an enrolment token (EGT1.<secret>.<CA pin>)');
+  const parsed = parseToken(options.token);
+  if (!parsed) throw new GatewayIdentityError(`the token is not an enrolment token (${TOKEN_PREFIX}.<secret>.<16 hex digits>); copy it whole from the console`);
+  const { caPin } = parsed;
   const { privateKeyPem, csrPem } = await createKeyAndCsr({ commonName: 'egov-gateway' });
   const hubUrl = options.hubUrl.replace(/\/$/, '');
   const doFetch = options.fetch ?? fetch;
@@ -144,8 +146,4 @@ export async function completeRenewal(dataDir: string): Promise<void> {
 /** Public files of the gateway (certificates, the saved configuration): whole or not at all. */
 export async function writeAtomic(file: string, contents: string): Promise<void> {
   await writeFileAtomic(file, contents, 0o644);
-}
-
-export function sha256Hex(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
 }

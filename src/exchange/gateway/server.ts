@@ -151,9 +151,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     };
   }
 
-  function faultReply(res: http.ServerResponse, x: Exchange, fault: ExchangeFault, extraHeaders: Record<string, string> = {}): Buffer {
+  function faultReply(res: http.ServerResponse, x: Exchange, fault: ExchangeFault): Buffer {
     const body = Buffer.from(JSON.stringify({ type: fault.type, message: fault.message, detail: x.id } satisfies FaultBody));
-    respond(res, fault.status, { 'content-type': 'application/json; charset=utf-8', [H.error]: fault.type, [H.id]: x.id, ...extraHeaders }, body);
+    respond(res, fault.status, { 'content-type': 'application/json; charset=utf-8', [H.error]: fault.type, [H.id]: x.id }, body);
     return body;
   }
 
