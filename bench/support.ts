@@ -28,7 +28,8 @@ export function benchOutput(bench: string): BenchOutput {
   const started = Date.now();
   return {
     emit(caseName, metric, value, unit) {
-      const rounded = metric.endsWith('_ms') ? Math.round(value * 100) / 100 : metric === 'ratio' ? Math.round(value * 1000) / 1000 : Math.round(value);
+      const rounded = metric.endsWith('_ms') ? Math.round(value * 100) / 100 : metric === 'ratio' ? Math.round(value * 1000) / 1000
+        : metric === 'seconds' ? Math.round(value * 10) / 10 : Math.round(value);
       process.stdout.write(`${JSON.stringify({ bench, case: caseName, metric, value: rounded, unit })}\n`);
     },
     progress(message) {

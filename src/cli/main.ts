@@ -78,7 +78,8 @@ withSettings(program.command('demo'))
       `  SSO        ${u}/oidc/.well-known/openid-configuration`,
       `  health     ${u}/healthz   metrics ${u}/metrics`,
       '',
-      `Standby (disaster recovery copy, follows the journal): ${standby.url}/healthz  (data in ${config.data}/standby)`,
+      `Standby (disaster recovery copy, follows the journal): ${standby.url}/healthz  (data in ${config.data}/standby, hourly backups`,
+      `  in ${config.data}/standby/backups with the key in ${config.data}/demo-backup.key; state on ${u}/console/recovery)`,
       '',
       'Department gateways (mutual TLS between them, signed and logged):',
       ...gatewayLines,
@@ -128,6 +129,40 @@ withSettings(journal.command('verify'))
     }
   });
 
+const backup = program.command('backup').description('encrypted backups of the hub (key: EGOV_BACKUP_KEY or --backup-key-file): write, check, rehearse a restore');
+withSettings(backup.command('create'))
+  .description('write a backup of the hub (or standby) of --data into DATA/backups, then check it; exits 1 when the check fails')
+  .option('--out <file>', 'write the backup here instead')
+  .action(async (options) => {
+    const { backupCreateCommand } = await import('../recovery/backup-cli.ts');
+    process.exitCode = await backupCreateCommand(configFrom(options), options.out);
+  });
+withSettings(backup.command('verify'))
+  .description('check a backup without restoring it (key, checksums, journal chain); exits 1 naming what does not hold')
+  .argument('<file>', 'the backup file')
+  .action(async (file: string, options) => {
+    const { backupVerifyCommand } = await import('../recovery/backup-cli.ts');
+    process.exitCode = await backupVerifyCommand(configFrom(options), file);
+  });
+withSettings(backup.command('drill'))
+  .description('restore the newest backup of DATA/backups into a scratch folder and check it against the live journal; exits 1 on any difference')
+  .option('--file <file>', 'drill with this backup instead of the newest')
+  .option('--scratch <dir>', 'where the scratch restore goes (default DATA/backups/.drills; removed after)')
+  .action(async (options) => {
+    const { backupDrillCommand } = await import('../recovery/backup-cli.ts');
+    process.exitCode = await backupDrillCommand(configFrom(options), { file: options.file, scratch: options.scratch });
+  });
+
+withSettings(program.command('restore'))
+  .description('restore a backup into an empty --data folder (and an empty database with --database-url), as at its end, or at --to-seq or --to-time')
+  .requiredOption('--file <file>', 'the backup file')
+  .option('--to-seq <n>', 'restore up to and including this journal entry')
+  .option('--to-time <iso>', 'restore up to the last entry at or before this time, e.g. 2026-05-14T10:15:00+08:00')
+  .action(async (options) => {
+    const { restoreCommand } = await import('../recovery/backup-cli.ts');
+    process.exitCode = await restoreCommand(configFrom(options), { file: options.file, toSeq: options.toSeq, toTime: options.toTime });
+  });
+
 const gateway = withSettings(program.command('gateway'))
   .enablePositionalOptions()
   .description("run a department's security gateway; the first start enrols it with --hub and --token")
@@ -164,11 +199,20 @@ withSettings(gatewayLog.command('archive'))
 
 withSettings(program.command('standby'))
   .description('run the disaster recovery standby: follows the hub\'s journal over mutual TLS, verifies it and keeps a copy (the first start enrols it with --hub and --token)')
+  .option('--rejoin', 'the data folder is a former hub\'s: report and set aside what the new hub never received, then follow it')
   .action(async (options) => {
     const config = configFrom(options, { port: '8280' });
     const { runStandby } = await import('../recovery/cli.ts');
-    const running = await runStandby(config);
-    stopOnSignal(running.stop);
+    let hub: { stop(): Promise<void> } | null = null;
+    const running = await runStandby(config, { rejoin: Boolean(options.rejoin), onHub: (h) => { hub = h; } });
+    stopOnSignal(async () => { await running.stop(); await hub?.stop(); });
+  });
+
+withSettings(program.command('promote'))
+  .description('make the standby of --data the hub (a new epoch): the running standby switches over in place; a stopped one is promoted for egov hub to start')
+  .action(async (options) => {
+    const { promoteCommand } = await import('../recovery/cli.ts');
+    process.exitCode = await promoteCommand(configFrom(options, { port: '8280' }));
   });
 
 program.command('evidence')

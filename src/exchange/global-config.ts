@@ -2,7 +2,7 @@ import { listApiServices } from '../catalog/service.ts';
 import { termsInForce } from '../catalog/sharing.service.ts';
 import type { HubDatabase } from '../hub/database.ts';
 import { journalHead } from '../journal/service.ts';
-import { gatewaysForConfig } from './service.ts';
+import { nodesWithCertificates } from './service.ts';
 import { type PublicJwk, loadSigningKey, publicJwks, signCompact, type SigningKey } from '../pki/signing.ts';
 import { chinaDate } from '../platform/calendar.ts';
 import { getInstance, listAllSystems, listDepartments } from '../registry/service.ts';
@@ -67,7 +67,13 @@ export interface GlobalConfig {
   version: number;
   generatedAt: string;
   expiresAt: string;
-  hubs: { url: string; epoch: number; exchangeUrl: string }[];
+  /** Goes up at every promotion of a standby: a gateway never goes back to a lower one. */
+  epoch: number;
+  /**
+   * Where gateways reach the hub: the hub itself first, then its standbys, which answer only once
+   * promoted. A gateway that cannot reach the first tries the others and keeps the highest epoch.
+   */
+  hubs: { url: string | null; epoch: number; exchangeUrl: string; role: 'hub' | 'standby' }[];
   /** The extranet CA's certificates (PEM): gateways accept TLS peers issued by these, and only with a certificate listed here. */
   caCertificates: string[];
   members: GlobalConfigMember[];
@@ -95,9 +101,9 @@ export async function buildGlobalConfig(db: HubDatabase, options: GlobalConfigOp
   // moves the head past this version and the next request builds again.
   const head = await journalHead(db.db);
   const today = chinaDate(options.now);
-  const [instance, departments, systems, services, agreements, gateways] = await Promise.all([
+  const [instance, departments, systems, services, agreements, gateways, standbys] = await Promise.all([
     getInstance(db), listDepartments(db, { limit: 1_000_000 }), listAllSystems(db), listApiServices(db), termsInForce(db, today),
-    gatewaysForConfig(db, options.now),
+    nodesWithCertificates(db, 'gateway', options.now), nodesWithCertificates(db, 'standby', options.now),
   ]);
   const gatewaysOf = new Map<string, GlobalConfigMember['gateways']>();
   for (const g of gateways) {
@@ -141,7 +147,12 @@ export async function buildGlobalConfig(db: HubDatabase, options: GlobalConfigOp
     version: head.seq,
     generatedAt: options.now.toISOString(),
     expiresAt: new Date(options.now.getTime() + options.ttlSeconds * 1000).toISOString(),
-    hubs: [{ url: options.publicUrl, epoch: head.epoch, exchangeUrl: options.exchangeUrl }],
+    epoch: head.epoch,
+    hubs: [
+      { url: options.publicUrl, epoch: head.epoch, exchangeUrl: options.exchangeUrl, role: 'hub' as const },
+      // A promoted standby is still enrolled as one: it is the hub now, not a second address of it.
+      ...standbys.filter((s) => s.address !== options.exchangeUrl).map((s) => ({ url: null, epoch: head.epoch, exchangeUrl: s.address, role: 'standby' as const })),
+    ],
     caCertificates: options.caCertificates,
     members,
     services: [...serviceById.values()]

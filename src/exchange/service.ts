@@ -203,11 +203,14 @@ function certificateView(c: GatewayCertificateRow): Certificate {
   };
 }
 
-/** For the global configuration: every gateway with the certificates peers may accept today. */
-export async function gatewaysForConfig(db: Db, now: Date): Promise<{ department: string; id: string; address: string; certificates: string[] }[]> {
+/**
+ * Every gateway (or standby) with the certificates peers may accept today: gateways for the
+ * global configuration, standbys for the hub's replication and the addresses a failover moves to.
+ */
+export async function nodesWithCertificates(db: Db, role: NodeRole, now: Date): Promise<{ department: string; id: string; address: string; certificates: string[] }[]> {
   const [gateways, usable] = await Promise.all([store.listGateways(db.db), store.listUsableCertificates(db.db, now.toISOString())]);
   return gateways
-    .filter((g) => g.role === 'gateway')
+    .filter((g) => g.role === role)
     .map((g) => ({ department: g.department_id, id: g.id, address: g.address, certificates: usable.filter((c) => c.gateway_id === g.id).map((c) => c.sha256) }))
     .filter((g) => g.certificates.length > 0);
 }

@@ -12,14 +12,17 @@ import type { SharingPolicy } from '../catalog/sharing.service.ts';
 import { GlobalConfigPublisher } from '../exchange/global-config.ts';
 import { exchangePageRoutes } from '../exchange/pages/routes.tsx';
 import { exchangeRoutes } from '../exchange/routes.ts';
-import type { ExchangePolicy } from '../exchange/service.ts';
+import { type ExchangePolicy, nodesWithCertificates } from '../exchange/service.ts';
 import { loadCertificateAuthority } from '../pki/ca.ts';
 import { identityRoutes } from '../identity/routes.ts';
 import { mountOidc } from '../identity/oidc.ts';
 import { registerRequestAuth } from '../identity/request-auth.ts';
 import { signInRoutes } from '../identity/signin.routes.ts';
 import { journalRoutes } from '../journal/routes.ts';
-import { journalHead } from '../journal/service.ts';
+import { appendedEntriesOf, journalHead } from '../journal/service.ts';
+import { Fence } from '../recovery/fence.ts';
+import { recoveryPageRoutes } from '../recovery/pages/routes.tsx';
+import { ReplicationLink } from '../recovery/replication.ts';
 import { lastWitness } from '../recovery/witness.ts';
 import { type WorkingCalendar, loadCalendar } from '../platform/calendar.ts';
 import { type Config, publicUrlOf } from '../platform/config.ts';
@@ -46,6 +49,10 @@ export interface Hub {
   readonly globalConfig: GlobalConfigPublisher;
   /** Where gateways reach the hub over mutual TLS. */
   readonly exchangeUrl: string;
+  /** Its standbys: how far each has stored the journal; in sync mode, writes wait here. */
+  readonly replication: ReplicationLink;
+  /** Refuses writes once a promoted standby with a higher epoch is known. */
+  readonly fence: Fence;
   /** The city's names for page headers; read from the registry. */
   city(): Promise<CityNames>;
 }
@@ -72,8 +79,20 @@ export async function buildHubApp(database: HubDatabase, config: Config, options
   const calendar = loadCalendar({ extraDirs: [path.join(config.data, 'calendar')] });
   const ca = await loadCertificateAuthority(config.data);
   const exchangeUrl = exchangeUrlOf(config, options.exchangePort);
+  let cityForErrors: CityNames = DEFAULT_CITY;
+  const app = createHttpApp({
+    logLevel: config.logLevel,
+    bodyLimit: config.bodyLimit,
+    https: publicUrl.startsWith('https:'),
+    ...(options.logStream && { logStream: options.logStream }),
+    renderErrorPage: (request, status, _code, message) => ErrorPage({ page: pageContext(request, faceOf(request.url), cityForErrors), status, message }) as string,
+  });
+  const replication = new ReplicationLink({ mode: config.replication, syncTimeoutMs: config.syncTimeout, syncFallback: config.syncFallback }, app.log);
+  replication.know((await journalHead(database.db)).seq, (await nodesWithCertificates(database, 'standby', new Date())).map((s) => s.id));
+  const removeHook = database.afterCommit((tx) => replication.committed(appendedEntriesOf(tx)));
+  app.addHook('onClose', async () => { removeHook(); replication.close(); });
   const hub: Hub = {
-    database, config, publicUrl, calendar, exchangeUrl,
+    database, config, publicUrl, calendar, exchangeUrl, replication, fence: new Fence(),
     sharing: { calendar, replyDays: config.shareReplyDays },
     exchange: { ca, certificateDays: config.certificateDays, enrolmentHours: config.enrolmentHours },
     globalConfig: new GlobalConfigPublisher({
@@ -84,15 +103,8 @@ export async function buildHubApp(database: HubDatabase, config: Config, options
       return instance ? { nameZh: instance.nameZh, nameEn: instance.nameEn } : DEFAULT_CITY;
     },
   };
-  let cityForErrors: CityNames = DEFAULT_CITY;
-  const app = createHttpApp({
-    logLevel: config.logLevel,
-    bodyLimit: config.bodyLimit,
-    https: publicUrl.startsWith('https:'),
-    ...(options.logStream && { logStream: options.logStream }),
-    renderErrorPage: (request, status, _code, message) => ErrorPage({ page: pageContext(request, faceOf(request.url), cityForErrors), status, message }) as string,
-  });
   app.addHook('onReady', async () => { cityForErrors = await hub.city(); });
+  app.addHook('onRequest', async (request) => { hub.fence.check(request.method); });
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimit });
@@ -112,6 +124,18 @@ export async function buildHubApp(database: HubDatabase, config: Config, options
     async collect() { this.set((await journalHead(database.db)).seq); },
   });
   new Gauge({
+    name: 'egov_replication_lag_entries', help: 'entries the most advanced standby has not stored yet (-1: no standby)', registers: [metrics],
+    collect() { const s = replication.status().standbys; this.set(s.length ? Math.min(...s.map((l) => l.lagEntries)) : -1); },
+  });
+  new Gauge({
+    name: 'egov_replication_lag_seconds', help: 'age of the oldest entry the most advanced standby has not stored (-1: no standby)', registers: [metrics],
+    collect() { const s = replication.status().standbys; this.set(s.length ? Math.min(...s.map((l) => l.lagMs)) / 1000 : -1); },
+  });
+  new Gauge({
+    name: 'egov_replication_synchronous', help: '1 while writes wait for a standby (sync mode, not degraded)', registers: [metrics],
+    collect() { const state = replication.status().state; this.set(state === 'sync' || state === 'waiting' ? 1 : 0); },
+  });
+  new Gauge({
     name: 'egov_standby_witnessed_seq', help: 'the last journal entry the standby verified and countersigned (-1: no standby yet)', registers: [metrics],
     async collect() { this.set((await lastWitness(database))?.seq ?? -1); },
   });
@@ -126,23 +150,29 @@ export async function buildHubApp(database: HubDatabase, config: Config, options
   app.get('/healthz', {
     schema: {
       tags: ['operations'],
-      summary: 'Liveness, the journal head, and how far the standby has verified it',
+      summary: 'Liveness, the journal head, and how far each standby has stored and verified it',
       response: {
         200: Type.Object({
-          status: Type.Literal('ok'), role: Type.String(), version: Type.String(), database: Type.String(),
+          status: Type.Literal('ok'), role: Type.String({ description: 'hub, or superseded once a promoted standby serves a higher epoch' }), version: Type.String(), database: Type.String(),
           journal: Type.Object({ seq: Type.Number(), hash: Type.String(), epoch: Type.Number() }),
-          standby: Type.Union([Type.Object({
-            node: Type.String(), witnessedSeq: Type.Number(), witnessedAt: Type.String(),
-            lagEntries: Type.Number({ description: 'entries the standby had not countersigned at the last witness (sent every 10 s)' }),
-          }), Type.Null()]),
+          replication: Type.Object({
+            mode: Type.String(), state: Type.String({ description: 'async, sync, degraded (sync fell back to async) or waiting (writes wait for a standby)' }),
+            degradedSince: Type.Union([Type.String(), Type.Null()]), fallback: Type.String(), head: Type.Number(),
+            standbys: Type.Array(Type.Object({
+              node: Type.String(), connected: Type.Boolean(), ackedSeq: Type.Number(), ackedAt: Type.Union([Type.String(), Type.Null()]),
+              lagEntries: Type.Number(), lagMs: Type.Number({ description: 'age of the oldest entry the standby has not stored: the recovery point now' }),
+              report: Type.Union([Type.Object({}, { additionalProperties: true, description: "the standby's own state, last backup and drill, sent every 10 s" }), Type.Null()]),
+            })),
+            witness: Type.Union([Type.Object({ node: Type.String(), seq: Type.Number(), at: Type.String() }), Type.Null()]),
+          }),
         }),
       },
     },
   }, async () => {
     const [journal, witness] = await Promise.all([journalHead(database.db), lastWitness(database)]);
     return {
-      status: 'ok' as const, role: 'hub', version: VERSION, database: database.kind, journal,
-      standby: witness ? { node: witness.node, witnessedSeq: witness.seq, witnessedAt: witness.receivedAt, lagEntries: Math.max(0, journal.seq - witness.seq) } : null,
+      status: 'ok' as const, role: hub.fence.successor ? 'superseded' : 'hub', version: VERSION, database: database.kind, journal,
+      replication: { ...replication.status(), witness: witness && { node: witness.node, seq: witness.seq, at: witness.receivedAt } },
     };
   });
 
@@ -158,6 +188,7 @@ export async function buildHubApp(database: HubDatabase, config: Config, options
     await catalogPageRoutes(scope, hub);
     await exchangeRoutes(scope, hub);
     await exchangePageRoutes(scope, hub);
+    await recoveryPageRoutes(scope, hub);
   });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

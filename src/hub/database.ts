@@ -33,9 +33,10 @@ export const hubMigrations: MigrationSet = {
  * single sign-on artefacts. They are not journaled, so a standby does not carry them and a
  * replay does not reproduce them; people sign in again after a failover. catalog_search is
  * derived by a trigger from journaled rows (PostgreSQL's search vectors). journal_witness holds
- * the standby's signatures of the journal, which the journal cannot contain.
+ * the standby's signatures of the journal, which the journal cannot contain. recovery_backups and
+ * recovery_drills are a node's own records of its backups and restore drills.
  */
-export const unjournaledTables = ['journal', 'sessions', 'oidc_payloads', 'catalog_search', 'journal_witness'] as const;
+export const unjournaledTables = ['journal', 'sessions', 'oidc_payloads', 'catalog_search', 'journal_witness', 'recovery_backups', 'recovery_drills'] as const;
 
 /**
  * Columns the journal carries (a standby needs them to take over) but that nobody reads through

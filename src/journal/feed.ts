@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import { type Database, lockForAppend } from '../platform/db/index.ts';
+import { insertRows } from '../platform/db/bulk.ts';
 import { entryHash } from './hash.ts';
-import { GENESIS_HASH, type JournalTable } from './schema.ts';
+import { GENESIS_HASH, JOURNAL_COLUMNS, type JournalTable } from './schema.ts';
 import { applyEntries, toJournalEntry } from './service.ts';
 import * as store from './store.ts';
 
@@ -12,6 +13,7 @@ import * as store from './store.ts';
  */
 
 export type FeedEntry = JournalTable;
+
 
 export async function feedAfter(db: Kysely<any>, afterSeq: number, limit: number): Promise<FeedEntry[]> {
   return (await store.entriesAfter(db, afterSeq, limit)).map((row) => ({ ...row, seq: Number(row.seq) }));
@@ -27,11 +29,13 @@ export class ReplicationError extends Error {
 export interface Position {
   seq: number;
   hash: string;
+  /** Goes up by one at every promotion of a standby; history never goes back to a lower one. */
+  epoch: number;
 }
 
 export async function positionOf(db: Kysely<any>): Promise<Position> {
   const last = await store.lastEntry(db);
-  return last ? { seq: Number(last.seq), hash: last.hash } : { seq: 0, hash: GENESIS_HASH };
+  return last ? { seq: Number(last.seq), hash: last.hash, epoch: last.epoch } : { seq: 0, hash: GENESIS_HASH, epoch: 1 };
 }
 
 /** Throws unless the entries continue the chain at `head`, one by one. */
@@ -42,7 +46,8 @@ export function checkFeed(head: Position, entries: readonly FeedEntry[]): Positi
     if (e.prev_hash !== at.hash) throw new ReplicationError('broken', `entry ${e.seq} does not link to entry ${at.seq} held here: the primary's history differs from this copy`);
     const { hash, ...rest } = e;
     if (entryHash(rest) !== hash) throw new ReplicationError('tampered', `entry ${e.seq} does not match its hash: it was altered on the way or at the primary`);
-    at = { seq: e.seq, hash };
+    if (e.epoch < at.epoch) throw new ReplicationError('broken', `entry ${e.seq} is of epoch ${e.epoch}, but this copy has seen epoch ${at.epoch}: the primary was superseded by a promoted standby`);
+    at = { seq: e.seq, hash, epoch: e.epoch };
   }
   return at;
 }
@@ -57,7 +62,7 @@ export async function applyFeed(database: Database<any>, entries: readonly FeedE
     await lockForAppend(tx);
     const head = checkFeed(await positionOf(tx), entries);
     await applyEntries(tx, entries.map(toJournalEntry));
-    for (const e of entries) await store.insertEntry(tx, e);
+    await insertRows(tx, 'journal', JOURNAL_COLUMNS, entries.map((e) => JOURNAL_COLUMNS.map((c) => e[c])));
     return head;
   });
 }

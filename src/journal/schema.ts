@@ -50,3 +50,6 @@ export interface JournalHead {
 }
 
 export const GENESIS_HASH = '0'.repeat(64);
+
+/** The journal's columns in table order, for statements that write many entries at once. */
+export const JOURNAL_COLUMNS = ['seq', 'at', 'epoch', 'actor', 'department', 'request_id', 'entity', 'entity_key', 'op', 'row_after', 'prev_hash', 'hash'] as const satisfies readonly (keyof JournalTable)[];

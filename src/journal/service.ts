@@ -27,6 +27,19 @@ interface PendingHead {
 // The head as this transaction sees it after its own appends, so a transaction that writes many
 // rows reads the table once. Keyed by the transaction object, dropped with it.
 const headOfTransaction = new WeakMap<object, PendingHead>();
+// The entries a transaction appended, read after it commits: replication sends them from memory
+// and, in synchronous mode, waits for the last.
+const appendedBy = new WeakMap<object, JournalTable[]>();
+
+/** The sequence number of the last entry `tx` appended, or null when it appended none. */
+export function lastAppendedBy(tx: Kysely<any>): number | null {
+  return appendedBy.get(tx)?.at(-1)?.seq ?? null;
+}
+
+/** The entries `tx` appended, as stored. */
+export function appendedEntriesOf(tx: Kysely<any>): readonly JournalTable[] {
+  return appendedBy.get(tx) ?? [];
+}
 
 /**
  * Takes the append lock and reads the head once per transaction. Writers call it before they
@@ -51,6 +64,18 @@ export async function beginJournaledWrite(tx: Kysely<any>): Promise<void> {
   await headFor(tx);
 }
 
+/**
+ * Starts a new epoch in this transaction: the entries it appends from here on, and every entry
+ * after them, carry it. Only a promotion does this; a copy never accepts an entry of a lower epoch
+ * than one it has seen, which is what fences a former hub off.
+ */
+export async function advanceEpoch(tx: Kysely<any>): Promise<{ epoch: number; after: { seq: number; hash: string } }> {
+  const head = await headFor(tx);
+  const after = { seq: head.seq, hash: head.hash };
+  head.epoch += 1;
+  return { epoch: head.epoch, after };
+}
+
 export async function appendChange(tx: Kysely<any>, ctx: ChangeContext, change: Change): Promise<JournalEntry> {
   const head = await headFor(tx);
   const unsigned: Omit<JournalTable, 'hash'> = {
@@ -69,6 +94,9 @@ export async function appendChange(tx: Kysely<any>, ctx: ChangeContext, change: 
   const entry: JournalTable = { ...unsigned, hash: entryHash(unsigned) };
   await store.insertEntry(tx, entry);
   headOfTransaction.set(tx, { seq: entry.seq, hash: entry.hash, epoch: entry.epoch });
+  let appended = appendedBy.get(tx);
+  if (!appended) appendedBy.set(tx, appended = []);
+  appended.push(entry);
   return toJournalEntry(entry);
 }
 

@@ -151,10 +151,55 @@ const settings = {
     doc: 'gateway: keep the bodies of exchanges this department starts in the message log (true/false)',
     parse: (v: string) => oneOf(v, ['true', 'false'] as const) === 'true',
   },
+  replication: {
+    flag: '--replication', env: 'EGOV_REPLICATION', default: 'async',
+    doc: 'hub: async (writes do not wait for the standby; its lag is the recovery point) or sync (a write is acknowledged only once a standby has stored it)',
+    parse: (v: string) => oneOf(v, ['async', 'sync'] as const),
+  },
+  syncTimeout: {
+    flag: '--sync-timeout', env: 'EGOV_SYNC_TIMEOUT', default: '2000',
+    doc: 'hub, sync mode: milliseconds a write waits for a standby before --sync-fallback applies',
+    parse: (v: string) => integerIn(v, 10, 600_000),
+  },
+  syncFallback: {
+    flag: '--sync-fallback', env: 'EGOV_SYNC_FALLBACK', default: 'async',
+    doc: 'hub, sync mode, no standby confirms in time: async (carry on asynchronously with an alert until a standby catches up) or wait (writes wait: no acknowledged write can be lost)',
+    parse: (v: string) => oneOf(v, ['async', 'wait'] as const),
+  },
   sqliteSync: {
     flag: '--sqlite-sync', env: 'EGOV_SQLITE_SYNC', default: 'full',
     doc: 'full: every commit is on disk before it is acknowledged (survives power loss); normal: survives a crash of the process but not of the machine',
     parse: (v: string) => oneOf(v, ['full', 'normal'] as const),
+  },
+  backupKey: {
+    flag: '--backup-key', env: 'EGOV_BACKUP_KEY', default: '',
+    doc: 'key that encrypts backups: 64 hex characters or the base64 of 32 bytes (openssl rand -hex 32); give it in the environment or with --backup-key-file, since a flag is visible to every user of the machine',
+    parse: (v: string) => (v === '' ? null : new SecretKey(backupKeyBytes(v), null)),
+  },
+  backupKeyFile: {
+    flag: '--backup-key-file', env: 'EGOV_BACKUP_KEY_FILE', default: '',
+    doc: 'file holding the backup key (as EGOV_BACKUP_KEY), readable by this role only',
+    parse: (v: string) => {
+      if (v === '') return null;
+      const file = path.resolve(v);
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (error) {
+        throw new Error(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      }
+      return new SecretKey(backupKeyBytes(text.trim()), file);
+    },
+  },
+  backupEvery: {
+    flag: '--backup-every', env: 'EGOV_BACKUP_EVERY', default: '60',
+    doc: 'standby: minutes between backups into DATA/backups (0: none)',
+    parse: (v: string) => integerIn(v, 0, 7 * 24 * 60),
+  },
+  backupKeep: {
+    flag: '--backup-keep', env: 'EGOV_BACKUP_KEEP', default: '24',
+    doc: 'standby: how many of the newest backups to keep',
+    parse: (v: string) => integerIn(v, 1, 10_000),
   },
 } as const;
 
@@ -189,7 +234,9 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     try {
       config[name] = spec.parse(raw);
     } catch (error) {
-      throw new ConfigError(name, `invalid ${origin} (${JSON.stringify(raw)}): ${(error as Error).message}`);
+      // A mistyped key is still almost the key: never echo it.
+      const shown = name === 'backupKey' ? 'value hidden' : JSON.stringify(raw);
+      throw new ConfigError(name, `invalid ${origin} (${shown}): ${(error as Error).message}`);
     }
   }
   return Object.freeze(config) as Config;
@@ -198,6 +245,26 @@ export function loadConfig(sources: ConfigSources = {}): Config {
 /** For the README and `egov --help`: the settings table. */
 export function describeSettings(): { name: string; flag: string; env: string; default: string; doc: string }[] {
   return Object.entries(settings).map(([name, s]) => ({ name, flag: s.flag, env: s.env, default: s.default, doc: s.doc }));
+}
+
+/** A key that never shows itself: `egov config` and logs print where it came from, not the bytes. */
+export class SecretKey {
+  constructor(readonly bytes: Buffer, readonly file: string | null) {}
+
+  toJSON(): string {
+    return this.file ? `(the key in ${this.file})` : '(a key, hidden)';
+  }
+}
+
+/** The backup key, from EGOV_BACKUP_KEY or --backup-key-file; a clear error when neither gives one. */
+export function backupKeyOf(config: Config): Buffer {
+  const { backupKey, backupKeyFile } = config;
+  if (backupKey && backupKeyFile && !backupKey.bytes.equals(backupKeyFile.bytes)) {
+    throw new ConfigError('backupKey', `EGOV_BACKUP_KEY and ${backupKeyFile.file} hold different backup keys: give one of them`);
+  }
+  const key = backupKey ?? backupKeyFile;
+  if (!key) throw new ConfigError('backupKey', 'no backup key: set EGOV_BACKUP_KEY to 64 hex characters (make one with: openssl rand -hex 32), or give --backup-key-file FILE holding it');
+  return key.bytes;
 }
 
 export function publicUrlOf(config: Config): string {
@@ -229,6 +296,16 @@ function integerIn(value: string, min: number, max: number): number {
   const n = Number(value);
   if (n < min || n > max) throw new Error(`must be between ${min} and ${max}`);
   return n;
+}
+
+// 32 bytes for AES-256: hex is what `openssl rand -hex 32` prints, base64 what key vaults hand out.
+function backupKeyBytes(value: string): Buffer {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex');
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(value)) {
+    const bytes = Buffer.from(value, 'base64');
+    if (bytes.length === 32) return bytes;
+  }
+  throw new Error(`a backup key must be 64 hex characters or the base64 of 32 bytes (this is ${value.length} characters); make one with openssl rand -hex 32, and give it in EGOV_BACKUP_KEY or in a file named by --backup-key-file`);
 }
 
 function nonEmpty(value: string): string {

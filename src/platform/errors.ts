@@ -14,6 +14,8 @@ export const errorCodes = {
   unsupported_media_type: 415,
   account_locked: 423,
   too_many_requests: 429,
+  /** A former hub after a standby was promoted: it serves reads, refuses writes. */
+  superseded: 503,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

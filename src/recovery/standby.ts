@@ -1,6 +1,9 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { Gauge, Registry } from 'prom-client';
 import { loadIdentity } from '../exchange/gateway/identity.ts';
@@ -9,6 +12,9 @@ import { type FeedEntry, type Position, ReplicationError, applyFeed, positionOf 
 import { migrate, openDatabase } from '../platform/db/index.ts';
 import { signText } from '../exchange/protocol.ts';
 import { send } from '../exchange/gateway/transport.ts';
+import { writeFileAtomic, writePrivateFile } from '../pki/files.ts';
+import { type Promotion, promoteDatabase } from './promote.ts';
+import { type BackupRecords, lastRecords, scheduleBackups } from './backup.ts';
 import { witnessText } from './witness.ts';
 
 /**
@@ -29,6 +35,21 @@ export interface StandbyOptions {
   witnessSeconds?: number;
   logLevel?: string;
   logStream?: NodeJS.WritableStream;
+  /** Scheduled backups of the copy into DATA/backups, each verified after writing. */
+  backups?: { key: Buffer; everyMinutes: number; keep: number };
+  /** Called after each durable apply with the new head (benchmarks measure lag with it). */
+  onApplied?: (seq: number) => void;
+  /** After `egov promote` (POST /promote): start the hub on the copy. */
+  onPromoted?: (promotion: Promotion, database: HubDatabase, where: { port: number }) => Promise<unknown> | void;
+}
+
+/** Where `egov promote` finds the running standby and the token that lets it promote it. */
+export const CONTROL_FILE = 'standby-control.json';
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 export type StandbyState = 'connecting' | 'following' | 'stopped';
@@ -47,7 +68,12 @@ export interface StandbyStatus {
   stoppedBecause: ReplicationError['kind'] | null;
   /** The last head this standby countersigned and the hub accepted. */
   lastWitness: { seq: number; at: string } | null;
+  /** Minutes between scheduled backups; 0 when there are none (no key given). */
+  backupEvery: number;
 }
+
+/** What the standby tells the hub with every witness, for the console's disaster recovery page. */
+export type StandbyReport = Pick<StandbyStatus, 'state' | 'position' | 'lagEntries' | 'lagMs' | 'lastError' | 'backupEvery'> & BackupRecords & { at: string };
 
 export interface RunningStandby {
   url: string;
@@ -55,8 +81,10 @@ export interface RunningStandby {
   status(): StandbyStatus;
   /** Resolves once the copy holds entry `seq` (tests, drills). */
   reached(seq: number, timeoutMs?: number): Promise<void>;
-  /** Countersigns the head now (it also happens on a timer). */
+  /** Countersigns the head now and reports to the hub (it also happens on a timer). */
   witness(): Promise<void>;
+  /** Stops following and starts a new epoch on the copy; the caller starts the hub on `database`. */
+  promote(): Promise<Promotion>;
   stop(): Promise<void>;
 }
 
@@ -64,7 +92,8 @@ export async function startStandby(options: StandbyOptions): Promise<RunningStan
   const identity = await loadIdentity(options.dataDir);
   if (!identity) throw new Error(`${options.dataDir} holds no enrolled standby: give --primary URL and --token TOKEN (a standby token from a platform administrator) for the first start`);
   const logger: Logger = pino({ level: options.logLevel ?? 'info', base: { role: 'standby', node: identity.id } }, options.logStream ?? process.stdout);
-  const database = await openDatabase({ url: options.databaseUrl, dataDir: options.dataDir, sqliteSync: options.sqliteSync ?? 'full', fileName: 'standby.sqlite' }) as HubDatabase;
+  // The same file name as a hub's: a promoted standby is a hub on this very folder.
+  const database = await openDatabase({ url: options.databaseUrl, dataDir: options.dataDir, sqliteSync: options.sqliteSync ?? 'full' }) as HubDatabase;
   await migrate(database, hubMigrations);
   const known = new Set(Object.keys(hubMigrations));
   const agent = new https.Agent({ keepAlive: true, maxCachedSessions: 0, key: identity.keyPem, cert: identity.certificatePem, ca: identity.caPem, minVersion: 'TLSv1.3' });
@@ -72,7 +101,11 @@ export async function startStandby(options: StandbyOptions): Promise<RunningStan
   const status: StandbyStatus = {
     role: 'standby', state: 'connecting', primary: identity.hubExchangeUrl, position: await positionOf(database.db),
     primaryHead: 0, lagEntries: 0, lagMs: 0, lastError: null, stoppedBecause: null, lastWitness: null,
+    backupEvery: options.backups?.everyMinutes ?? 0,
   };
+  const stopBackups = options.backups
+    ? scheduleBackups({ database, dataDir: options.dataDir, key: options.backups.key, everyMinutes: options.backups.everyMinutes, keep: options.backups.keep, logger, node: identity.id })
+    : null;
   const waiters = new Set<{ seq: number; resolve: () => void }>();
   let request: http.ClientRequest | null = null;
   let running = true;
@@ -92,6 +125,8 @@ export async function startStandby(options: StandbyOptions): Promise<RunningStan
 
   async function apply(entries: FeedEntry[]): Promise<void> {
     status.position = await applyFeed(database, entries);
+    acknowledge();
+    options.onApplied?.(status.position.seq);
     const last = entries[entries.length - 1]!;
     status.lagMs = Math.max(0, Date.now() - Date.parse(last.at));
     heard(last.seq);
@@ -117,7 +152,7 @@ export async function startStandby(options: StandbyOptions): Promise<RunningStan
     const url = new URL(`/gw/v1/journal?after=${status.position.seq}`, identity!.hubExchangeUrl);
     let buffered = '';
     let chain: Promise<void> = Promise.resolve();
-    request = https.get(url, { agent }, (response) => {
+    request = https.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/x-ndjson', 'transfer-encoding': 'chunked' } }, (response) => {
       if (response.statusCode !== 200) {
         response.resume();
         fail(new Error(`the primary answered ${response.statusCode} to the journal feed`));
@@ -133,7 +168,11 @@ export async function startStandby(options: StandbyOptions): Promise<RunningStan
         response.pause();
         chain = chain.then(() => handle(lines)).then(() => { response.resume(); }, (error: unknown) => {
           if (error instanceof ReplicationError) stopFor(error);
-          else fail(error as Error);
+          else {
+            // This copy could not store what it verified (disk full, its database down): loud, then retried.
+            logger.error({ alert: 'standby-cannot-store', err: (error as Error).message, position: status.position }, `ALERT: the standby cannot store journal entries: ${(error as Error).message}`);
+            fail(error as Error);
+          }
         });
         inflight = chain;
       });
@@ -141,16 +180,24 @@ export async function startStandby(options: StandbyOptions): Promise<RunningStan
       response.on('error', (error) => fail(error));
     });
     request.on('error', (error) => fail(error));
+    // The request's body is this copy's acknowledgements; the first says where it stands.
+    acknowledge();
+  }
+
+  /** Tells the primary how far this copy is stored durably (it is called after each commit). */
+  function acknowledge(): void {
+    if (request && !request.destroyed) request.write(`{"ack":${status.position.seq}}\n`);
   }
 
   async function handle(lines: string[]): Promise<void> {
     const entries: FeedEntry[] = [];
     for (const line of lines) {
       if (!line) continue;
-      const message = JSON.parse(line) as { migrations?: string[]; head?: { seq: number }; entry?: FeedEntry; heartbeat?: { seq: number } };
+      const message = JSON.parse(line) as { migrations?: string[]; head?: { seq: number }; keys?: Record<string, string>; entry?: FeedEntry; heartbeat?: { seq: number } };
       if (message.migrations) {
         const unknown = message.migrations.filter((m) => !known.has(m));
         if (unknown.length > 0) throw new ReplicationError('schema', `the primary's schema has migrations this standby does not know (${unknown.join(', ')}): upgrade the standby first`);
+        if (message.keys) await keepHubKeys(options.dataDir, message.keys);
         heard(message.head!.seq);
         status.state = 'following';
         status.lastError = null;
@@ -191,10 +238,38 @@ export async function startStandby(options: StandbyOptions): Promise<RunningStan
     if (sent.status !== 200) throw new Error(`the hub answered ${sent.status} to the witness: ${sent.body.toString('utf8').slice(0, 200)}`);
     status.lastWitness = { seq: position.seq, at: new Date().toISOString() };
   }
-  const witnessTimer = setInterval(() => { witness().catch((error: Error) => logger.warn({ err: error.message }, 'witness failed')); }, (options.witnessSeconds ?? 10) * 1000);
+
+  /** The standby's state, backups and drills, for the hub's console (sent with every witness). */
+  async function report(): Promise<void> {
+    const { state, lagEntries, lagMs, lastError, backupEvery } = status;
+    const body = JSON.stringify({ state, position: status.position, lagEntries, lagMs, lastError, backupEvery, ...await lastRecords(database), at: new Date().toISOString() } satisfies StandbyReport);
+    await send(new URL('/gw/v1/standby-report', identity!.hubExchangeUrl), {
+      method: 'POST', agent, timeoutMs: 15_000, maxBytes: 65_536, body,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+    });
+  }
+  const witnessTimer = setInterval(() => {
+    witness().then(report).catch((error: Error) => logger.warn({ err: error.message }, 'witness or report failed'));
+  }, (options.witnessSeconds ?? 10) * 1000);
   witnessTimer.unref();
 
+  // Only someone who can read this folder can promote: `egov promote --data DIR` reads the token.
+  const promoteToken = randomBytes(32).toString('base64url');
   const server = http.createServer(async (req, res) => {
+    if (req.method === 'POST' && req.url === '/promote') {
+      if (!sameSecret(req.headers.authorization ?? '', `Bearer ${promoteToken}`)) {
+        res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'promotion needs the token in this standby\'s data folder: run egov promote --data DIR on its machine' }));
+        return;
+      }
+      try {
+        const promotion = await promote();
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(promotion));
+        res.once('finish', () => { void closeServer().then(() => options.onPromoted?.(promotion, database, { port })); });
+      } catch (error) {
+        res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: (error as Error).message }));
+      }
+      return;
+    }
     if (req.url === '/metrics') {
       res.writeHead(200, { 'content-type': metrics.contentType });
       res.end(await metrics.metrics());
@@ -205,14 +280,47 @@ export async function startStandby(options: StandbyOptions): Promise<RunningStan
     res.end(body);
   });
   await new Promise<void>((resolve) => server.listen(options.port, options.host, resolve));
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${port}`;
+  await writePrivateFile(path.join(options.dataDir, CONTROL_FILE), JSON.stringify({ url, token: promoteToken }));
   connect();
 
-  const port = (server.address() as AddressInfo).port;
+  let promoted: Promotion | null = null;
+  async function halt(): Promise<void> {
+    running = false;
+    clearInterval(witnessTimer);
+    await stopBackups?.();
+    if (retry) clearTimeout(retry);
+    request?.destroy();
+    agent.destroy();
+    await inflight.catch(() => {});
+  }
+  const closeServer = () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+
+  /** Stops following, then starts the next epoch on this copy: from now on it is the hub's database. */
+  async function promote(): Promise<Promotion> {
+    if (promoted) return promoted;
+    await halt();
+    promoted = await promoteDatabase(database, identity!.id, identity!.address);
+    status.state = 'stopped';
+    logger.warn({ promotion: promoted }, `PROMOTED: this copy is the hub's database from epoch ${promoted.epoch}, after entry ${promoted.afterSeq}`);
+    await rm(path.join(options.dataDir, CONTROL_FILE), { force: true });
+    return promoted;
+  }
+
   return {
-    url: `http://${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${port}`,
+    url,
     database,
+    async promote() {
+      const promotion = await promote();
+      await closeServer();
+      return promotion;
+    },
     status: () => ({ ...status, position: { ...status.position } }),
-    witness,
+    async witness() {
+      await witness();
+      await report();
+    },
     reached(seq, timeoutMs = 30_000) {
       if (status.position.seq >= seq) return Promise.resolve();
       return new Promise((resolve, reject) => {
@@ -222,14 +330,27 @@ export async function startStandby(options: StandbyOptions): Promise<RunningStan
       });
     },
     async stop() {
-      running = false;
-      clearInterval(witnessTimer);
-      if (retry) clearTimeout(retry);
-      request?.destroy();
-      agent.destroy();
-      await inflight.catch(() => {});
-      await new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
-      await database.close();
+      await halt();
+      await closeServer();
+      // A promoted copy's database belongs to the hub now.
+      if (!promoted) {
+        await database.close();
+        await rm(path.join(options.dataDir, CONTROL_FILE), { force: true });
+      }
     },
   };
+}
+
+/**
+ * The hub's CA and publishing keys, kept so that this folder can become the hub: written only when
+ * they differ from what is here, private ones readable by this user only.
+ */
+async function keepHubKeys(dataDir: string, keys: Record<string, string>): Promise<void> {
+  for (const [file, content] of Object.entries(keys)) {
+    if (!/^hub-[a-z-]+\.(pem|json)$/.test(file)) continue;
+    const target = path.join(dataDir, file);
+    if ((await readFile(target, 'utf8').catch(() => null)) === content) continue;
+    if (file.includes('key')) await writePrivateFile(target, content);
+    else await writeFileAtomic(target, content, 0o644);
+  }
 }

@@ -11,6 +11,7 @@ const sections: { href: string; key: MessageKey; roles?: string[] }[] = [
   { href: '/console/catalog', key: 'console.catalog' },
   { href: '/console/gateways', key: 'console.gateways' },
   { href: '/console/exchange', key: 'console.exchange', roles: ['platform_admin', 'operator', 'auditor'] },
+  { href: '/console/recovery', key: 'console.recovery', roles: ['platform_admin', 'operator', 'auditor'] },
 ];
 
 export function ConsoleNav(props: { page: PageContext }): JSX.Element {

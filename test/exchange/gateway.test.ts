@@ -368,11 +368,14 @@ for (const target of databaseTargets) {
       const key = await loadSigningKey(world.hub.hub.config.data);
       const payload = JSON.parse(Buffer.from(saved.split('.')[1]!, 'base64url').toString('utf8')) as GlobalConfig;
       await psb.stop();
-      await writeFile(path.join(psbOptions.dataDir, files.config), await signCompact(key, { ...payload, expiresAt: new Date(Date.now() - 1000).toISOString() }, GLOBAL_CONFIG_TYP));
-      // The hub stays up, so the gateway would fetch a fresh copy at start; a hub address nobody answers stands for the outage.
+      // The hub stays up, so the gateway would fetch a fresh copy at start; a hub address nobody
+      // answers, in its identity and in the configuration's list of hubs, stands for the outage.
+      const unreachable = 'https://127.0.0.1:9';
+      const hubs = payload.hubs.map((h) => ({ ...h, exchangeUrl: unreachable }));
+      await writeFile(path.join(psbOptions.dataDir, files.config), await signCompact(key, { ...payload, hubs, expiresAt: new Date(Date.now() - 1000).toISOString() }, GLOBAL_CONFIG_TYP));
       const identityFile = path.join(psbOptions.dataDir, files.identity);
       const identity = JSON.parse(await readFile(identityFile, 'utf8'));
-      await writeFile(identityFile, JSON.stringify({ ...identity, hubExchangeUrl: 'https://127.0.0.1:9' }));
+      await writeFile(identityFile, JSON.stringify({ ...identity, hubExchangeUrl: unreachable }));
       psb = await world.start(psbOptions);
       expectFault(await call(hrss, personPath), 'Server.ServerProxy.OutdatedGlobalConf', 503);
       await psb.stop();

@@ -167,7 +167,8 @@ for (const target of databaseTargets) {
       assert.deepEqual(JSON.parse(Buffer.from(jws.split('.')[0]!, 'base64url').toString()), { alg: 'EdDSA', kid: jwks.keys[0]!.kid, typ: GLOBAL_CONFIG_TYP });
       assert.equal(document.instance, 'CN-LN-DL');
       assert.equal(document.version, await headSeq());
-      assert.deepEqual(document.hubs, [{ url: 'https://hub.dalian.example.gov.cn', epoch: 1, exchangeUrl: 'https://127.0.0.1:5500' }]);
+      assert.deepEqual(document.hubs, [{ url: 'https://hub.dalian.example.gov.cn', epoch: 1, exchangeUrl: 'https://127.0.0.1:5500', role: 'hub' }]);
+      assert.equal(document.epoch, 1);
       assert.equal(document.caCertificates.length, 1, 'the extranet CA, so gateways can check each other');
       assert.equal(Date.parse(document.expiresAt) - Date.parse(document.generatedAt), TTL * 1000, 'valid for the configured TTL');
       assert.equal(document.members.length, demoDepartments.length);

@@ -1,5 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify';
-import { buildHubApp } from '../../src/hub/app.ts';
+import { type Hub, buildHubApp } from '../../src/hub/app.ts';
 import { seedDemo } from '../../src/hub/demo.ts';
 import { currentTotp } from '../../src/identity/totp.ts';
 import { loadConfig, type Config } from '../../src/platform/config.ts';
@@ -9,6 +9,8 @@ import { freshDatabase, type TestDatabase } from './databases.ts';
 
 export interface TestHub {
   app: HttpApp;
+  /** What the routes are given: the database, replication, fence… */
+  hub: Hub;
   config: Config;
   test: TestDatabase;
   close(): Promise<void>;
@@ -19,10 +21,10 @@ export async function testHub(kind: DbKind, options: { seed?: boolean; flags?: R
   const test = await freshDatabase(kind);
   const config = loadConfig({ flags: { data: test.dataDir, logLevel: 'silent', ...options.flags } });
   if (options.seed !== false) await seedDemo(test.database);
-  const { app } = await buildHubApp(test.database, config);
+  const { app, hub } = await buildHubApp(test.database, config);
   await app.ready();
   return {
-    app, config, test,
+    app, hub, config, test,
     async close() {
       await app.close();
       await test.close();

@@ -45,7 +45,8 @@ for (const target of databaseTargets) {
       assert.match(health.version, /^\d+\.\d+\.\d+/);
       assert.deepEqual(health.journal, await journalHead(hub.test.database.db));
       assert.ok(health.journal.seq > 200, 'the demo data is in the journal');
-      assert.equal(health.standby, null, 'no standby has witnessed the journal yet');
+      assert.equal(health.replication.witness, null, "no standby has witnessed the journal yet");
+      assert.deepEqual(health.replication.standbys, []);
     });
 
     it('serves Prometheus metrics with request counts and the journal head', async () => {

@@ -123,6 +123,13 @@ export async function enrol(options: EnrolOptions): Promise<GatewayIdentity> {
   return identity;
 }
 
+/** After a failover: the hub is now reached at `hubExchangeUrl`, also after a restart. */
+export async function moveToHub(dataDir: string, hubExchangeUrl: string): Promise<void> {
+  const file = path.join(dataDir, files.identity);
+  const meta = JSON.parse(await readFile(file, 'utf8')) as IdentityFile;
+  await writeAtomic(file, `${JSON.stringify({ ...meta, hubExchangeUrl }, null, 2)}\n`);
+}
+
 /** Replaces the key and certificate after a renewal; the old pair stays as *.previous until the new one is in use. */
 export async function storeRenewal(dataDir: string, keyPem: string, certificatePem: string): Promise<void> {
   await writePrivateFile(path.join(dataDir, `${files.key}.next`), keyPem);

@@ -16,7 +16,7 @@ import {
   CLIENT_PREFIX, EXCHANGE_PREFIX, ExchangeFault, type FaultBody, type FaultType, type RequestEnvelope, type ServiceAddress,
   canonicalRequest, canonicalResponse, headers as H, isFaultType, parseServiceAddress, requestHash, sha256, signText, verifyText,
 } from '../protocol.ts';
-import { type GatewayIdentity, completeRenewal, loadIdentity, storeRenewal } from './identity.ts';
+import { type GatewayIdentity, completeRenewal, loadIdentity, moveToHub, storeRenewal } from './identity.ts';
 import { type LogEntry, MessageLog, type OperationEntry } from './log.ts';
 import { type LocalService, endpointMatcher, filterItems } from './services.ts';
 import { type CertificateFacts, type Sent, TransportError, ownCertificateOf, peerCertificateOf, readBody, send } from './transport.ts';
@@ -516,36 +516,70 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   // ---- talking to the hub -------------------------------------------------------------------------
 
-  async function hubRequest(method: string, route: string, body?: unknown, extra: http.OutgoingHttpHeaders = {}): Promise<Sent> {
+  // Configurations signed before epochs existed are of the first.
+  const epochOf = (t: Trust) => t.config.epoch ?? 1;
+
+  let hubUrl = identity.hubExchangeUrl;
+
+  async function hubRequest(method: string, route: string, body?: unknown, extra: http.OutgoingHttpHeaders = {}, at = hubUrl): Promise<Sent> {
     const payload = body === undefined ? null : Buffer.from(JSON.stringify(body));
-    return send(new URL(route, identity!.hubExchangeUrl), {
+    return send(new URL(route, at), {
       method, agent: peerAgent, timeoutMs: 15_000, maxBytes: 64 * 1024 * 1024, body: payload,
       headers: { ...extra, ...(payload && { 'content-type': 'application/json', 'content-length': payload.length }) },
     });
   }
 
+  /**
+   * Fetches the configuration from the hub, or, when it cannot be reached or has been superseded,
+   * from the other addresses the last configuration lists (a promoted standby). The highest epoch
+   * wins; a gateway that has seen a new epoch never goes back to a hub of an older one.
+   */
   async function refresh(): Promise<void> {
     const current = trust;
+    const addresses = [...new Set([hubUrl, ...(current?.config.hubs ?? []).map((h) => h.exchangeUrl)])];
+    let problem: Error | null = null;
+    for (const address of addresses) {
+      try {
+        const next = await fetchConfig(address, current);
+        if (!next) return;
+        if (current && epochOf(next) < epochOf(current)) {
+          problem = new Error(`${address} serves epoch ${epochOf(next)} but epoch ${epochOf(current)} has begun: that hub was superseded`);
+          continue;
+        }
+        if (current && epochOf(next) === epochOf(current) && next.version < current.version && !current.expired()) return;
+        trust = next;
+        await saveConfig(options.dataDir, next);
+        if (address !== hubUrl) {
+          logger.warn({ from: hubUrl, to: address, epoch: epochOf(next) }, 'the hub moved: following its configuration to the promoted standby');
+          hubUrl = address;
+          await moveToHub(options.dataDir, address);
+        }
+        activatePendingCertificate();
+        return;
+      } catch (error) {
+        problem ??= error as Error;
+      }
+    }
+    throw problem!;
+  }
+
+  /** A verified configuration from `address`, or null when the copy at hand is current. */
+  async function fetchConfig(address: string, current: Trust | null): Promise<Trust | null> {
     // A copy with under half its life left is replaced whatever its version: the hub hands out
     // copies valid for at least half a TTL, so a gateway never runs close to expiry.
     const halfLeft = current && Date.parse(current.config.expiresAt) - Date.now() > (Date.parse(current.config.expiresAt) - Date.parse(current.config.generatedAt)) / 2;
-    const sent = await hubRequest('GET', '/gw/v1/global-config', undefined, halfLeft ? { 'if-none-match': `"${current.version}"` } : {});
-    if (sent.status === 304) return;
-    if (sent.status !== 200) throw new Error(`the hub answered ${sent.status} for the global configuration: ${sent.body.toString('utf8').slice(0, 300)}`);
-    let next: Trust;
+    const sent = await hubRequest('GET', '/gw/v1/global-config', undefined, halfLeft && address === hubUrl ? { 'if-none-match': `"${current.version}"` } : {}, address);
+    if (sent.status === 304) return null;
+    if (sent.status !== 200) throw new Error(`${address} answered ${sent.status} for the global configuration: ${sent.body.toString('utf8').slice(0, 300)}`);
     try {
-      next = await verifyGlobalConfig(sent.body.toString('utf8'), hubKeys);
+      return await verifyGlobalConfig(sent.body.toString('utf8'), hubKeys);
     } catch (error) {
       // The hub may have a new publishing key: fetch its keys once and try again.
-      const keysSent = await hubRequest('GET', '/gw/v1/keys');
+      const keysSent = await hubRequest('GET', '/gw/v1/keys', undefined, {}, address);
       if (keysSent.status !== 200) throw error;
       hubKeys = JSON.parse(keysSent.body.toString('utf8')) as JSONWebKeySet;
-      next = await verifyGlobalConfig(sent.body.toString('utf8'), hubKeys);
+      return verifyGlobalConfig(sent.body.toString('utf8'), hubKeys);
     }
-    if (current && next.version < current.version && !current.expired()) return;
-    trust = next;
-    await saveConfig(options.dataDir, next);
-    activatePendingCertificate();
   }
 
   async function anchor(): Promise<void> {

@@ -30,6 +30,12 @@ export interface Database<DB> {
    * so that two processes writing the same file queue up instead of failing on a stale snapshot.
    */
   transaction<T>(work: (tx: Kysely<DB>) => Promise<T>): Promise<T>;
+  /**
+   * Runs `hook` after every transaction of this handle has committed and released its
+   * connection, before transaction() returns; what it awaits delays the caller, not other writers
+   * (synchronous replication waits here). Returns the function that removes it.
+   */
+  afterCommit(hook: (tx: Kysely<DB>) => Promise<void> | void): () => void;
   close(): Promise<void>;
 }
 
@@ -42,6 +48,19 @@ pg.types.setTypeParser(20, (value) => Number(value));
 
 // Connections handed out by Database.transaction, so code that must run inside one can check.
 const transactions = new WeakSet<object>();
+
+function commitHooks<DB>() {
+  const hooks = new Set<(tx: Kysely<DB>) => Promise<void> | void>();
+  return {
+    add(hook: (tx: Kysely<DB>) => Promise<void> | void) {
+      hooks.add(hook);
+      return () => { hooks.delete(hook); };
+    },
+    async run(tx: Kysely<DB>) {
+      for (const hook of hooks) await hook(tx);
+    },
+  };
+}
 
 /** True for the connection a Database.transaction callback received. */
 export function isTransaction(db: Kysely<any>): boolean {
@@ -85,6 +104,7 @@ function openSqlite<DB>(options: DatabaseOptions): Database<DB> {
   native.pragma('foreign_keys = ON');
   native.pragma('busy_timeout = 10000');
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(native) }) });
+  const hooks = commitHooks<DB>();
   return {
     kind: 'sqlite',
     db,
@@ -92,19 +112,24 @@ function openSqlite<DB>(options: DatabaseOptions): Database<DB> {
     async transaction(work) {
       // Kysely's SQLite driver holds one connection behind a mutex: connection() serialises us
       // within the process, BEGIN IMMEDIATE across processes.
-      return db.connection().execute(async (conn) => {
+      let committed: Kysely<DB> | null = null;
+      const result = await db.connection().execute(async (conn) => {
         await sql`begin immediate`.execute(conn);
         transactions.add(conn);
         try {
-          const result = await work(conn);
+          const value = await work(conn);
           await sql`commit`.execute(conn);
-          return result;
+          committed = conn;
+          return value;
         } catch (error) {
           await sql`rollback`.execute(conn);
           throw error;
         }
       });
+      await hooks.run(committed!);
+      return result;
     },
+    afterCommit: hooks.add,
     close: () => db.destroy(),
   };
 }
@@ -118,14 +143,22 @@ async function openPostgres<DB>(url: string): Promise<Database<DB>> {
   });
   client.release();
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const hooks = commitHooks<DB>();
   return {
     kind: 'postgres',
     db,
     location: redact(url),
-    transaction: (work) => db.transaction().execute((tx) => {
-      transactions.add(tx);
-      return work(tx);
-    }),
+    async transaction(work) {
+      let committed: Kysely<DB> | null = null;
+      const result = await db.transaction().execute((tx) => {
+        transactions.add(tx);
+        committed = tx;
+        return work(tx);
+      });
+      await hooks.run(committed!);
+      return result;
+    },
+    afterCommit: hooks.add,
     close: () => db.destroy(),
   };
 }

@@ -1,0 +1,33 @@
+// A hub in its own process, for the tests that kill it with SIGKILL: settings as JSON in argv[2].
+// It seeds the demo, makes a standby token, waits for that standby to follow, then writes
+// departments from four concurrent writers and prints "ack N" only once a write has returned:
+// each such line is a write the hub acknowledged.
+import { createEnrolmentToken } from '../../src/exchange/service.ts';
+import { seedDemo } from '../../src/hub/demo.ts';
+import { startHub } from '../../src/hub/server.ts';
+import { systemActor } from '../../src/platform/access.ts';
+import { loadConfig } from '../../src/platform/config.ts';
+import { demoDepartments } from '../../src/registry/demo-data.ts';
+import { createDepartment } from '../../src/registry/service.ts';
+import { governmentUscc } from '../../src/registry/uscc.ts';
+
+const config = loadConfig({ flags: JSON.parse(process.argv[2]!) as Record<string, string> });
+const admin = systemActor('test');
+const hub = await startHub(config, async (database) => { await seedDemo(database); });
+const bureau = demoDepartments.find((d) => d.key === 'data')!;
+const { token } = await createEnrolmentToken(hub.hub.database, admin, hub.hub.exchange, { department: bureau.uscc, code: 'standby', role: 'standby' });
+process.stdout.write(`${JSON.stringify({ url: hub.url, token })}\n`);
+
+while (!hub.hub.replication.status().standbys.some((s) => s.connected)) await new Promise((r) => setTimeout(r, 20));
+let next = 1;
+async function writer(): Promise<void> {
+  for (;;) {
+    const serial = next++;
+    await createDepartment(hub.hub.database, admin, {
+      code: governmentUscc("210203", 5000 + serial), slug: `load-${serial}`, kind: 'bureau', division: '210203', parent: null,
+      nameZh: `负载局${serial}`, nameEn: `Load bureau ${serial}`,
+    });
+    process.stdout.write(`ack ${serial}\n`);
+  }
+}
+await Promise.all([writer(), writer(), writer(), writer()]);
