@@ -152,7 +152,9 @@ export async function startStandby(options: StandbyOptions): Promise<RunningStan
     const url = new URL(`/gw/v1/journal?after=${status.position.seq}`, identity!.hubExchangeUrl);
     let buffered = '';
     let chain: Promise<void> = Promise.resolve();
-    request = https.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/x-ndjson', 'transfer-encoding': 'chunked' } }, (response) => {
+    // Errors of a connection already given up (its teardown reports "aborted") must not hide why.
+    const fail = (error: Error) => { if (request === current) failed(error); };
+    const current = https.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/x-ndjson', 'transfer-encoding': 'chunked' } }, (response) => {
       if (response.statusCode !== 200) {
         response.resume();
         fail(new Error(`the primary answered ${response.statusCode} to the journal feed`));
@@ -179,6 +181,7 @@ export async function startStandby(options: StandbyOptions): Promise<RunningStan
       response.on('end', () => { void chain.then(() => fail(new Error('the primary closed the journal feed'))); });
       response.on('error', (error) => fail(error));
     });
+    request = current;
     request.on('error', (error) => fail(error));
     // The request's body is this copy's acknowledgements; the first says where it stands.
     acknowledge();
@@ -208,7 +211,7 @@ export async function startStandby(options: StandbyOptions): Promise<RunningStan
     if (entries.length > 0) await apply(entries);
   }
 
-  function fail(error: Error): void {
+  function failed(error: Error): void {
     if (!running || status.state === 'stopped') return;
     request?.destroy();
     request = null;
