@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import type { MigrationSet } from '../platform/db/index.ts';
+import { type MigrationSet, createTextIndex } from '../platform/db/index.ts';
+import { SEARCH_INDEX } from './store.ts';
 
 export const catalogMigrations: MigrationSet = {
   async '0004-catalog'(db, kind) {
@@ -35,38 +35,8 @@ export const catalogMigrations: MigrationSet = {
       await db.schema.createIndex(`catalog_resources_${column}`).on('catalog_resources').column(column).execute();
     }
     // Full-text search over words and CJK bigrams that the service computes, so both databases
-    // search the same tokens: FTS5 kept in step by triggers on SQLite (replay included), an
-    // expression GIN index on PostgreSQL. Neither adds a column to the journaled row.
-    if (kind === 'sqlite') {
-      await sql`create virtual table catalog_fts using fts5(search_title, search_body, content='catalog_resources', content_rowid='rowid', tokenize='unicode61 remove_diacritics 0')`.execute(db);
-      // Withdrawn resources leave the index, so a search counts its matches in the index alone.
-      await sql`create trigger catalog_fts_insert after insert on catalog_resources when new.withdrawn = 0 begin
-        insert into catalog_fts(rowid, search_title, search_body) values (new.rowid, new.search_title, new.search_body); end`.execute(db);
-      await sql`create trigger catalog_fts_delete after delete on catalog_resources when old.withdrawn = 0 begin
-        insert into catalog_fts(catalog_fts, rowid, search_title, search_body) values ('delete', old.rowid, old.search_title, old.search_body); end`.execute(db);
-      await sql`create trigger catalog_fts_update after update on catalog_resources begin
-        insert into catalog_fts(catalog_fts, rowid, search_title, search_body) select 'delete', old.rowid, old.search_title, old.search_body where old.withdrawn = 0;
-        insert into catalog_fts(rowid, search_title, search_body) select new.rowid, new.search_title, new.search_body where new.withdrawn = 0; end`.execute(db);
-    } else {
-      // A side table holds the tsvector, kept by a trigger (replay included), so ranking reads a
-      // stored vector instead of rebuilding it for every match; the journaled row stays the same
-      // on both databases.
-      // `title` is kept apart so ranking reads a small vector and never detoasts the full one.
-      await sql`create table catalog_search (id text primary key references catalog_resources(id) on delete cascade, vector tsvector not null, title tsvector not null)`.execute(db);
-      await sql`create index catalog_search_vector on catalog_search using gin (vector)`.execute(db);
-      await sql`create function catalog_search_sync() returns trigger language plpgsql as $$
-        begin
-          if new.withdrawn <> 0 then
-            delete from catalog_search where id = new.id;
-          else
-            insert into catalog_search (id, vector, title)
-            values (new.id, array_to_tsvector(string_to_array(new.search_title || ' ' || new.search_body, ' ')), array_to_tsvector(string_to_array(new.search_title, ' ')))
-            on conflict (id) do update set vector = excluded.vector, title = excluded.title;
-          end if;
-          return new;
-        end $$`.execute(db);
-      await sql`create trigger catalog_search_sync after insert or update of search_title, search_body, withdrawn on catalog_resources for each row execute function catalog_search_sync()`.execute(db);
-    }
+    // search the same tokens.
+    await createTextIndex(db, kind, SEARCH_INDEX);
 
     await db.schema.createTable('catalog_items')
       .addColumn('id', 'text', (c) => c.primaryKey())

@@ -2,7 +2,7 @@ import { sql, type Updateable } from 'kysely';
 import type { HubTx as Db } from '../hub/database.ts';
 import type { ChangeContext } from '../journal/schema.ts';
 import { deleteRow, insertRow, updateRow } from '../journal/service.ts';
-import { dbKindOf, textMatchCount, textMatches } from '../platform/db/index.ts';
+import { type TextIndex, dbKindOf, textMatchCount, textMatches } from '../platform/db/index.ts';
 import type { ItemRow, ResourceRow, ResourceVersionRow } from './schema.ts';
 
 export async function getResource(db: Db, id: string): Promise<ResourceRow | undefined> {
@@ -77,7 +77,7 @@ export interface ResourceFilter {
   includeWithdrawn?: boolean | undefined;
 }
 
-const SEARCH_INDEX = { table: 'catalog_resources', fts: 'catalog_fts', vectors: 'catalog_search' };
+export const SEARCH_INDEX: TextIndex = { table: 'catalog_resources', fts: 'catalog_fts', vectors: 'catalog_search' };
 
 /**
  * Past this many matches a query is too common to rank usefully (a single character found in

@@ -8,6 +8,7 @@ import { Gauge } from 'prom-client';
 import { Type } from 'typebox';
 import { catalogPageRoutes } from '../catalog/pages/routes.tsx';
 import { catalogRoutes } from '../catalog/routes.ts';
+import { onestopRoutes } from '../onestop/routes.ts';
 import type { SharingPolicy } from '../catalog/sharing.service.ts';
 import { GlobalConfigPublisher } from '../exchange/global-config.ts';
 import { exchangePageRoutes } from '../exchange/pages/routes.tsx';
@@ -185,6 +186,7 @@ export async function buildHubApp(database: HubDatabase, config: Config, options
     await identityRoutes(scope, hub);
     await journalRoutes(scope, hub);
     await catalogRoutes(scope, hub);
+    await onestopRoutes(scope, hub);
     await catalogPageRoutes(scope, hub);
     await exchangeRoutes(scope, hub);
     await exchangePageRoutes(scope, hub);

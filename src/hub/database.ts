@@ -13,9 +13,13 @@ import type { ExchangeTables } from '../exchange/schema.ts';
 import { exchangeMigrations } from '../exchange/migrations.ts';
 import type { RecoveryTables } from '../recovery/schema.ts';
 import { recoveryMigrations } from '../recovery/migrations.ts';
+import type { CasesTables } from '../cases/schema.ts';
+import { casesMigrations } from '../cases/migrations.ts';
+import type { OnestopTables } from '../onestop/schema.ts';
+import { onestopMigrations } from '../onestop/migrations.ts';
 
 /** The hub's database: every module's tables, and every module's migrations in order. */
-export interface HubTables extends JournalTables, RegistryTables, IdentityTables, CatalogTables, ExchangeTables, RecoveryTables {}
+export interface HubTables extends JournalTables, RegistryTables, IdentityTables, CatalogTables, ExchangeTables, RecoveryTables, OnestopTables, CasesTables {}
 export type HubDatabase = Database<HubTables>;
 export type HubTx = Kysely<HubTables>;
 
@@ -26,17 +30,19 @@ export const hubMigrations: MigrationSet = {
   ...catalogMigrations,
   ...exchangeMigrations,
   ...recoveryMigrations,
+  ...onestopMigrations,
+  ...casesMigrations,
 };
 
 /**
  * Tables that hold short-lived state of this process rather than the hub's state: sessions and
  * single sign-on artefacts. They are not journaled, so a standby does not carry them and a
- * replay does not reproduce them; people sign in again after a failover. catalog_search is
- * derived by a trigger from journaled rows (PostgreSQL's search vectors). journal_witness holds
+ * replay does not reproduce them; people sign in again after a failover. catalog_search and
+ * onestop_items_search are derived by triggers from journaled rows (PostgreSQL's search vectors). journal_witness holds
  * the standby's signatures of the journal, which the journal cannot contain. recovery_backups and
  * recovery_drills are a node's own records of its backups and restore drills.
  */
-export const unjournaledTables = ['journal', 'sessions', 'oidc_payloads', 'catalog_search', 'journal_witness', 'recovery_backups', 'recovery_drills'] as const;
+export const unjournaledTables = ['journal', 'sessions', 'oidc_payloads', 'catalog_search', 'onestop_items_search', 'journal_witness', 'recovery_backups', 'recovery_drills'] as const;
 
 /**
  * Columns the journal carries (a standby needs them to take over) but that nobody reads through

@@ -2,6 +2,7 @@ import { demoRequests, demoResources } from '../catalog/demo-data.ts';
 import { publishResource } from '../catalog/service.ts';
 import { decideRequest, submitRequest, type SharingPolicy } from '../catalog/sharing.service.ts';
 import { createAccount, listAccounts, presetSecondFactor } from '../identity/service.ts';
+import { seedServiceItems } from '../onestop/demo-data.ts';
 import { type Actor, systemActor, type StaffRole } from '../platform/access.ts';
 import { chinaDate, loadCalendar } from '../platform/calendar.ts';
 import { demoCity, demoDepartments, demoDivisions } from '../registry/demo-data.ts';
@@ -37,7 +38,11 @@ export const demoAccounts: DemoAccount[] = [
 
 /** Fills an empty hub with Dalian's divisions, departments, systems, contacts and the demo accounts. Does nothing when already seeded. */
 export async function seedDemo(database: HubDatabase): Promise<{ seeded: boolean }> {
-  if (await getInstance(database)) return { seeded: false };
+  if (await getInstance(database)) {
+    // A demo hub seeded before the service items existed gets them now; otherwise this does nothing.
+    await seedServiceItems(database);
+    return { seeded: false };
+  }
   const actor = systemActor('demo');
   const city = demoDivisions.find((d) => d.parent === null)!;
   await addDivision(database, actor, { code: city.code, kind: city.kind, parent: null, nameZh: city.nameZh, nameEn: city.nameEn });
@@ -65,6 +70,7 @@ export async function seedDemo(database: HubDatabase): Promise<{ seeded: boolean
     }
   }
   await seedCatalog(database, codeOf);
+  await seedServiceItems(database);
   return { seeded: true };
 }
 

@@ -201,6 +201,47 @@ export interface TextIndex {
 }
 
 /**
+ * Creates the full-text index of `index.table`, whose rows carry `search_title`, `search_body`
+ * (tokens the caller made, space-separated) and `withdrawn`: FTS5 kept in step by triggers on
+ * SQLite, a tsvector side table kept by a trigger on PostgreSQL. Triggers, so a journal replay
+ * rebuilds it and the journaled row stays the same on both databases; withdrawn rows leave it, so
+ * a search counts its matches in the index alone.
+ */
+export async function createTextIndex(db: Kysely<any>, kind: DbKind, index: TextIndex): Promise<void> {
+  const { table, fts, vectors } = index;
+  const [t, f, v] = [sql.id(table), sql.id(fts), sql.id(vectors)];
+  if (kind === 'sqlite') {
+    await sql`create virtual table ${f} using fts5(search_title, search_body, content=${sql.lit(table)}, content_rowid='rowid', tokenize='unicode61 remove_diacritics 0')`.execute(db);
+    await sql`create trigger ${sql.id(`${fts}_insert`)} after insert on ${t} when new.withdrawn = 0 begin
+      insert into ${f}(rowid, search_title, search_body) values (new.rowid, new.search_title, new.search_body); end`.execute(db);
+    await sql`create trigger ${sql.id(`${fts}_delete`)} after delete on ${t} when old.withdrawn = 0 begin
+      insert into ${f}(${f}, rowid, search_title, search_body) values ('delete', old.rowid, old.search_title, old.search_body); end`.execute(db);
+    await sql`create trigger ${sql.id(`${fts}_update`)} after update on ${t} begin
+      insert into ${f}(${f}, rowid, search_title, search_body) select 'delete', old.rowid, old.search_title, old.search_body where old.withdrawn = 0;
+      insert into ${f}(rowid, search_title, search_body) select new.rowid, new.search_title, new.search_body where new.withdrawn = 0; end`.execute(db);
+    return;
+  }
+  // The vector is stored, so ranking reads it instead of rebuilding it for every match; `title` is
+  // kept apart so ranking reads a small vector and never detoasts the full one. array_remove: an
+  // empty body would otherwise put an empty lexeme in the vector, which PostgreSQL refuses.
+  const sync = sql.id(`${vectors}_sync`);
+  await sql`create table ${v} (id text primary key references ${t}(id) on delete cascade, vector tsvector not null, title tsvector not null)`.execute(db);
+  await sql`create index ${sql.id(`${vectors}_vector`)} on ${v} using gin (vector)`.execute(db);
+  await sql`create function ${sync}() returns trigger language plpgsql as $$
+    begin
+      if new.withdrawn <> 0 then
+        delete from ${v} where id = new.id;
+      else
+        insert into ${v} (id, vector, title)
+        values (new.id, array_to_tsvector(array_remove(string_to_array(new.search_title || ' ' || new.search_body, ' '), '')), array_to_tsvector(array_remove(string_to_array(new.search_title, ' '), '')))
+        on conflict (id) do update set vector = excluded.vector, title = excluded.title;
+      end if;
+      return new;
+    end $$`.execute(db);
+  await sql`create trigger ${sync} after insert or update of search_title, search_body, withdrawn on ${t} for each row execute function ${sync}()`.execute(db);
+}
+
+/**
  * Full-text matching over tokens the caller made (words and CJK bigrams), so both databases
  * search the same ones: FTS5 with bm25 on SQLite (title matches weigh ten times body matches), a
  * stored tsvector on PostgreSQL ranked by ts_rank of the title. Terms ending in * match as
