@@ -9,6 +9,7 @@ import { Type } from 'typebox';
 import { catalogPageRoutes } from '../catalog/pages/routes.tsx';
 import { catalogRoutes } from '../catalog/routes.ts';
 import { onestopRoutes } from '../onestop/routes.ts';
+import { onestopPageRoutes } from '../onestop/pages/routes.tsx';
 import type { SharingPolicy } from '../catalog/sharing.service.ts';
 import { GlobalConfigPublisher } from '../exchange/global-config.ts';
 import { exchangePageRoutes } from '../exchange/pages/routes.tsx';
@@ -188,6 +189,7 @@ export async function buildHubApp(database: HubDatabase, config: Config, options
     await catalogRoutes(scope, hub);
     await onestopRoutes(scope, hub);
     await catalogPageRoutes(scope, hub);
+    await onestopPageRoutes(scope, hub);
     await exchangeRoutes(scope, hub);
     await exchangePageRoutes(scope, hub);
     await recoveryPageRoutes(scope, hub);

@@ -6,7 +6,7 @@ import { Layout, type PageContext } from '../layout.tsx';
 export function HomePage(props: { page: PageContext; departmentCount: number }): JSX.Element {
   const { t } = props.page;
   const sections: { key: MessageKey; text: MessageKey; href: string | null; more?: { href: string; key: MessageKey } }[] = [
-    { key: 'home.section.services', text: 'home.section.services.text', href: null },
+    { key: 'home.section.services', text: 'home.section.services.text', href: '/services' },
     { key: 'home.section.disclosure', text: 'home.section.disclosure.text', href: null, more: { href: '/open-data', key: 'home.section.disclosure.openData' } },
     { key: 'home.section.interaction', text: 'home.section.interaction.text', href: null },
     { key: 'home.section.departments', text: 'home.section.departments.text', href: '/departments' },
