@@ -13,6 +13,7 @@ import { onestopPageRoutes } from '../onestop/pages/routes.tsx';
 import type { SharingPolicy } from '../catalog/sharing.service.ts';
 import { GlobalConfigPublisher } from '../exchange/global-config.ts';
 import { exchangePageRoutes } from '../exchange/pages/routes.tsx';
+import { casePageRoutes } from '../cases/pages/routes.tsx';
 import { exchangeRoutes } from '../exchange/routes.ts';
 import { type ExchangePolicy, nodesWithCertificates } from '../exchange/service.ts';
 import { loadCertificateAuthority } from '../pki/ca.ts';
@@ -192,6 +193,7 @@ export async function buildHubApp(database: HubDatabase, config: Config, options
     await onestopPageRoutes(scope, hub);
     await exchangeRoutes(scope, hub);
     await exchangePageRoutes(scope, hub);
+    await casePageRoutes(scope, hub);
     await recoveryPageRoutes(scope, hub);
   });
 

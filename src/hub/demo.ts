@@ -2,6 +2,7 @@ import { demoRequests, demoResources } from '../catalog/demo-data.ts';
 import { publishResource } from '../catalog/service.ts';
 import { decideRequest, submitRequest, type SharingPolicy } from '../catalog/sharing.service.ts';
 import { createAccount, listAccounts, presetSecondFactor } from '../identity/service.ts';
+import { seedDemoCases } from '../cases/demo-data.ts';
 import { seedServiceItems } from '../onestop/demo-data.ts';
 import { type Actor, systemActor, type StaffRole } from '../platform/access.ts';
 import { chinaDate, loadCalendar } from '../platform/calendar.ts';
@@ -41,6 +42,7 @@ export async function seedDemo(database: HubDatabase): Promise<{ seeded: boolean
   if (await getInstance(database)) {
     // A demo hub seeded before the service items existed gets them now; otherwise this does nothing.
     await seedServiceItems(database);
+    await seedDemoCases(database);
     return { seeded: false };
   }
   const actor = systemActor('demo');
@@ -71,6 +73,7 @@ export async function seedDemo(database: HubDatabase): Promise<{ seeded: boolean
   }
   await seedCatalog(database, codeOf);
   await seedServiceItems(database);
+  await seedDemoCases(database);
   return { seeded: true };
 }
 

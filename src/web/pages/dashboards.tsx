@@ -15,7 +15,7 @@ export function WorkbenchPage(props: {
       <h1 safe>{t('staff.welcome', { name: props.account.displayName })}</h1>
       <p>{t('staff.roles')}: {props.account.roles.map((r) => t(`role.${r}` as MessageKey)).join('、')}</p>
       <h2>{t('staff.queue')}</h2>
-      <p>{t('staff.queue.empty')}</p>
+      <p><a href="/staff/cases" safe>{t('cases.queue.link')}</a></p>
       <h2 safe>{t('staff.sharing')}</h2>
       <p safe>{t('staff.sharing.text')}</p>
       <ul>
