@@ -13,7 +13,7 @@
 import { civilFromDays, dayNumber, isoOf, isWeekend, weekdaysBefore } from './calendar/days.ts';
 import { BUILT_IN_DIR, type Coverage, type LoadedYear, type Pause, fail, readYearFile, validateCalendarYear, yearFiles } from './calendar/schedule-file.ts';
 
-export { chinaDate, isIsoDate } from './calendar/days.ts';
+export { chinaDate, chinaTime, isIsoDate } from './calendar/days.ts';
 export { CalendarFileError, validateCalendarYear, type CalendarYear, type Coverage, type Holiday, type LoadedYear, type MakeUpWorkday, type Pause } from './calendar/schedule-file.ts';
 
 /**

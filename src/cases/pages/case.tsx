@@ -6,7 +6,8 @@ import { Field, GroupError, describe, titleOf } from '../../web/fields.tsx';
 import type { MessageKey } from '../../web/i18n.ts';
 import type { Case, CaseEvent } from '../schema.ts';
 import { caseTypes } from '../service.ts';
-import { DaysLeft, UrgencyTag, applicantId, applicantName, beijingTime, stateName } from './view.tsx';
+import { chinaTime } from '../../platform/calendar.ts';
+import { DaysLeft, UrgencyTag, applicantId, applicantName, stateName } from './view.tsx';
 
 /** What a refused form was sent with, to show it again with its errors. */
 export interface CaseFormValues {
@@ -68,7 +69,7 @@ export function CasePage(props: CasePageProps): JSX.Element {
             <th scope="row" safe>{t('cases.col.daysLeft')}</th>
             <td id="case-clock"><DaysLeft page={props.page} summary={c} warningDays={props.warningDays} />{' '}<UrgencyTag page={props.page} summary={c} warningDays={props.warningDays} /></td>
           </tr>
-          <tr><th scope="row" safe>{t('cases.case.submitted')}</th><td safe>{beijingTime(c.createdAt)}</td></tr>
+          <tr><th scope="row" safe>{t('cases.case.submitted')}</th><td safe>{chinaTime(c.createdAt)}</td></tr>
         </tbody>
       </table>
       {props.actions.length || props.canHandle ? <Forms {...props} /> : <p id="read-only" safe>{t('cases.case.readOnly')}</p>}
@@ -171,7 +172,7 @@ function Timeline(props: { page: PageContext; events: CaseEvent[]; type: string;
       <tbody>
         {props.events.map((e) => (
           <tr data-kind={e.kind} data-action={e.action ?? undefined}>
-            <td safe>{beijingTime(e.at)}</td>
+            <td safe>{chinaTime(e.at)}</td>
             <td>
               <span safe>{eventText(props.page, props.type, e, props.dept)}</span>
               {e.note ? <p class="note" safe>{e.note}</p> : ''}

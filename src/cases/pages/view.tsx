@@ -28,13 +28,6 @@ export function stateName(page: PageContext, type: string, state: string): strin
   return def ? localName(page.lang, def) : state;
 }
 
-/** An instant as `YYYY-MM-DD HH:MM` in Beijing time (China has no daylight saving time). */
-export function beijingTime(iso: string): string {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return iso;
-  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
-}
-
 export type Urgency = 'closed' | 'notStarted' | 'paused' | 'overdue' | 'warning' | 'onTime';
 
 export function urgencyOf(c: Pick<CaseSummary, 'stateKind' | 'workingDaysLeft' | 'paused' | 'overdue'>, warningDays: number): Urgency {

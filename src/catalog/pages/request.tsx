@@ -3,6 +3,7 @@ import type { FieldError } from '../../web/forms.ts';
 import type { MessageKey } from '../../web/i18n.ts';
 import { CsrfField, ErrorSummary, Layout, type PageContext } from '../../web/layout.tsx';
 import type { Agreement, Resource, SharingRequest } from '../schema.ts';
+import { chinaTime } from '../../platform/calendar.ts';
 import { DueText, itemLabel, named } from './fields.tsx';
 import { AgreementItems, SharingNav, chinaDay } from './sharing.tsx';
 import { Field, GroupError, describe, titleOf } from '../../web/fields.tsx';
@@ -38,11 +39,6 @@ export interface RequestPageProps {
   notice: MessageKey | null;
 }
 
-/** An instant as China's date and time, to the minute. */
-function when(iso: string): string {
-  return new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
-}
-
 export function RequestPage(props: RequestPageProps): JSX.Element {
   const { t, lang } = props.page;
   const r = props.request;
@@ -70,7 +66,7 @@ export function RequestPage(props: RequestPageProps): JSX.Element {
           <tr><th scope="row" safe>{t('request.legalBasis')}</th><td safe>{r.legalBasis}</td></tr>
           <tr><th scope="row" safe>{t('sharing.request.business')}</th><td safe>{r.business ?? t('request.check.notProvided')}</td></tr>
           <tr><th scope="row" safe>{t('sharing.request.period')}</th><td safe>{t('sharing.range', { from: r.periodFrom, until: r.periodUntil })}</td></tr>
-          <tr><th scope="row" safe>{t('sharing.submitted')}</th><td safe>{when(r.submittedAt)}</td></tr>
+          <tr><th scope="row" safe>{t('sharing.submitted')}</th><td safe>{chinaTime(r.submittedAt)}</td></tr>
           <tr><th scope="row" safe>{t('sharing.status')}</th><td safe>{named(t, 'request.status', r.status)}</td></tr>
           <tr><th scope="row" safe>{t('sharing.due')}</th><td><DueText page={props.page} request={r} /></td></tr>
         </tbody>
@@ -94,7 +90,7 @@ export function RequestPage(props: RequestPageProps): JSX.Element {
               <td safe>{named(t, 'class', i.sharingClass)}</td>
               <td safe>{named(t, 'item.status', i.status)}</td>
               <td safe>{i.reason ?? ''}</td>
-              <td>{i.decidedAt ? when(i.decidedAt) : ''}</td>
+              <td>{i.decidedAt ? chinaTime(i.decidedAt) : ''}</td>
             </tr>
           ))}
         </tbody>
@@ -110,7 +106,7 @@ export function RequestPage(props: RequestPageProps): JSX.Element {
       <ol class="timeline">
         {r.events.map((e) => (
           <li>
-            <span safe>{when(e.at)}</span>{' · '}
+            <span safe>{chinaTime(e.at)}</span>{' · '}
             <strong safe>{named(t, 'event', e.kind)}</strong>{' · '}
             <span safe>{e.actor.startsWith('system:') ? t('sharing.system.actor') : props.actorNames.get(e.actor) ?? e.actor}</span>
             {e.note ? <p safe>{noteOf(props, e)}</p> : ''}

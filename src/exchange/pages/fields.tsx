@@ -1,16 +1,6 @@
 import type { Lang } from '../../web/i18n.ts';
 
-/** What only the exchange's pages need: times in Beijing, numbers, ids. */
-
-/**
- * An instant as `YYYY-MM-DD HH:MM` in Beijing time. A fixed +8 hours, as the calendar does:
- * China has no daylight saving time.
- */
-export function beijingTime(iso: string): string {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return iso;
-  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
-}
+/** What only the exchange's pages need: numbers, ids. */
 
 /** A number with the language's digit grouping. */
 export function formatNumber(lang: Lang, n: number): string {

@@ -5,7 +5,8 @@ import type { MessageKey } from '../../web/i18n.ts';
 import { CsrfField, ErrorSummary, Layout, type PageContext } from '../../web/layout.tsx';
 import type { Certificate, Gateway } from '../schema.ts';
 import type { EnrolmentToken } from '../service.ts';
-import { beijingTime, idOf } from './fields.tsx';
+import { chinaTime } from '../../platform/calendar.ts';
+import { idOf } from './fields.tsx';
 import { Field, describe, titleOf } from '../../web/fields.tsx';
 
 /**
@@ -73,11 +74,11 @@ function GatewaySection(props: Omit<GatewayListProps, 'gateways'> & { gateway: G
         <tbody>
           <tr><th scope="row" safe>{t('gateways.id')}</th><td><code safe>{g.id}</code></td></tr>
           <tr><th scope="row" safe>{t('gateways.address')}</th><td><code safe>{g.address}</code></td></tr>
-          <tr><th scope="row" safe>{t('gateways.enrolledAt')}</th><td safe>{beijingTime(g.createdAt)}</td></tr>
+          <tr><th scope="row" safe>{t('gateways.enrolledAt')}</th><td safe>{chinaTime(g.createdAt)}</td></tr>
           <tr>
             <th scope="row" safe>{t('gateways.anchor')}</th>
             <td class="anchor">
-              {g.lastAnchor ? <span safe>{t('gateways.anchor.at', { at: beijingTime(g.lastAnchor.receivedAt), seq: g.lastAnchor.seq })}</span> : <span safe>{t('gateways.anchor.none')}</span>}
+              {g.lastAnchor ? <span safe>{t('gateways.anchor.at', { at: chinaTime(g.lastAnchor.receivedAt), seq: g.lastAnchor.seq })}</span> : <span safe>{t('gateways.anchor.none')}</span>}
               {stale ? <>{' '}<strong class="tag overdue-tag stale" safe>{t('gateways.anchor.stale')}</strong></> : ''}
             </td>
           </tr>
@@ -100,7 +101,7 @@ function GatewaySection(props: Omit<GatewayListProps, 'gateways'> & { gateway: G
                 <br />
                 <span class="hint" safe>{t('gateways.cert.fingerprint', { sha256: c.sha256 })}</span>
               </td>
-              <td safe>{t('gateways.cert.range', { from: beijingTime(c.notBefore), until: beijingTime(c.notAfter) })}</td>
+              <td safe>{t('gateways.cert.range', { from: chinaTime(c.notBefore), until: chinaTime(c.notAfter) })}</td>
               <td><StatusText page={props.page} certificate={c} now={props.now} /></td>
             </tr>
           ))}
@@ -126,7 +127,7 @@ function StatusText(props: { page: PageContext; certificate: Certificate; now: D
       return (
         <span class="status-revoked">
           <strong class="tag overdue-tag" safe>{label}</strong>{' '}
-          <span safe>{t('gateways.status.revokedBecause', { at: beijingTime(c.revokedAt!), reason: c.revokeReason ?? '' })}</span>
+          <span safe>{t('gateways.status.revokedBecause', { at: chinaTime(c.revokedAt!), reason: c.revokeReason ?? '' })}</span>
         </span>
       );
     case 'expired':
@@ -237,7 +238,7 @@ export function EnrolmentTokenPage(props: { page: PageContext; token: EnrolmentT
         </p>
       </div>
       <p class="notice bad" id="token-once" safe>{t('gateways.token.once')}</p>
-      <p id="token-expires" safe>{t('gateways.token.expires', { at: beijingTime(k.expiresAt) })}</p>
+      <p id="token-expires" safe>{t('gateways.token.expires', { at: chinaTime(k.expiresAt) })}</p>
       <h2 safe>{t('gateways.token.run')}</h2>
       <p><code id="command" safe>{enrolCommand(props.page, props.publicUrl, k.token)}</code></p>
       <p class="hint" safe>{t('gateways.token.machineHint', { machine: t('gateways.token.machine') })}</p>

@@ -4,7 +4,8 @@ import type { FieldError } from '../../web/forms.ts';
 import type { MessageKey } from '../../web/i18n.ts';
 import { ErrorSummary, Layout, type PageContext } from '../../web/layout.tsx';
 import type { TrafficSummary } from '../schema.ts';
-import { beijingTime, formatNumber } from './fields.tsx';
+import { chinaTime } from '../../platform/calendar.ts';
+import { formatNumber } from './fields.tsx';
 import { Field, describe, titleOf } from '../../web/fields.tsx';
 
 /** The console's exchange traffic: what went between departments through their gateways, as the gateways reported it. */
@@ -68,7 +69,7 @@ export function ConsoleTrafficPage(props: {
                     <td safe>{n(r.meanMs)}</td>
                     <td safe>{n(r.maxMs)}</td>
                     <td safe>{`${n(r.requestBytes)} / ${n(r.responseBytes)}`}</td>
-                    <td safe>{beijingTime(`${r.lastMinute}:00Z`)}</td>
+                    <td safe>{chinaTime(`${r.lastMinute}:00Z`)}</td>
                   </tr>
                 );
               })}

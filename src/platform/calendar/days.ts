@@ -90,6 +90,16 @@ export function chinaDate(instant: Date): string {
   return isoOf(Math.floor((ms + CHINA_OFFSET_MS) / 86_400_000));
 }
 
+/**
+ * An instant as China's date and time for people, `YYYY-MM-DD HH:MM` (or to the second); text
+ * that is not a time comes back as given, so a page never fails on a stored value.
+ */
+export function chinaTime(iso: string, to: 'minute' | 'second' = 'minute'): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, to === 'minute' ? 16 : 19).replace('T', ' ');
+}
+
 // ---------------------------------------------------------------------------------------------
 // Validation of one year's file. Strict, because a wrong file silently moves every deadline in
 // the city; an operator would rather see the hub refuse to start with the line to fix.

@@ -3,6 +3,7 @@ import { ConsoleNav } from '../../web/console.tsx';
 import type { Lang, MessageKey } from '../../web/i18n.ts';
 import { Layout, type PageContext } from '../../web/layout.tsx';
 import type { RecoveryOverview, StandbyOverview, WitnessSeen } from '../overview.ts';
+import { chinaTime } from '../../platform/calendar.ts';
 
 /**
  * The console's page of the disaster recovery center: the achieved recovery point and time first,
@@ -10,12 +11,8 @@ import type { RecoveryOverview, StandbyOverview, WitnessSeen } from '../overview
  * drills. Read-only: it has no form and shows no key.
  */
 
-/** An instant as `YYYY-MM-DD HH:MM:SS` in Beijing time (a fixed +8 hours: China has no daylight saving time). */
-export function beijingTime(iso: string): string {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return iso;
-  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
-}
+// Seconds matter here: lag and witnesses move by the second.
+export const beijingTime = (iso: string): string => chinaTime(iso, 'second');
 
 /** A number with the language's digit grouping, to two decimals at most. */
 function formatNumber(lang: Lang, n: number): string {
