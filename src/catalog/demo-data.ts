@@ -717,6 +717,31 @@ export const demoResources: DemoResource[] = [
  */
 export const demoRequests: DemoRequest[] = [
   {
+    // The one-stop portal (the business environment bureau's integrated service platform) verifies who registers and fills in what the PSB already knows.
+    consumer: 'bizenv', system: 'gov-service-network', resource: 'PSB-0002',
+    items: ['idNumber', 'name', 'consistent', 'cardValid', 'cardValidUntil'],
+    purpose: '一网通办平台用户注册实名核验：核对姓名与公民身份号码是否一致、证件是否有效。',
+    legalBasis: '《优化营商环境条例》第三十七条；《国务院关于加快推进全国一体化在线政务服务平台建设的指导意见》（国发〔2018〕27号）',
+    business: '政务服务平台实名核验', years: 3,
+    decisions: [{ item: 'idNumber', decision: 'approve' }, { item: 'name', decision: 'approve' }],
+  },
+  {
+    consumer: 'bizenv', system: 'gov-service-network', resource: 'PSB-0001',
+    items: ['idNumber', 'name', 'sex', 'birthDate', 'householdAddress'],
+    purpose: '网上办事时经申请人同意，从人口基础信息库调取姓名、性别、出生日期和户籍地址自动填写申请表，申请人无需重复填写、无需提交户口簿复印件。',
+    legalBasis: '《优化营商环境条例》第三十七条；《国务院关于加快推进全国一体化在线政务服务平台建设的指导意见》（国发〔2018〕27号）',
+    business: '政务服务申请表预填', years: 3,
+    decisions: [{ item: 'idNumber', decision: 'approve' }, { item: 'householdAddress', decision: 'approve' }],
+  },
+  {
+    consumer: 'bizenv', system: 'gov-service-network', resource: 'AMR-0001',
+    items: ['uscc', 'name', 'type', 'legalRepresentative', 'address', 'status'],
+    purpose: '企业用户注册核验登记信息，网上办事时经企业同意预填企业名称、法定代表人和住所，免交营业执照复印件。',
+    legalBasis: '《优化营商环境条例》第三十七条',
+    business: '政务服务申请表预填', years: 3,
+    decisions: [],
+  },
+  {
     // Pensions stop when a pensioner dies: the social insurance system checks residents and cancellations.
     consumer: 'hrss', system: 'social-insurance', resource: 'PSB-0001',
     items: ['name', 'sex', 'birthDate', 'idNumber', 'cancellationReason', 'cancellationDate'],

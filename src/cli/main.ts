@@ -45,17 +45,26 @@ withSettings(program.command('hub'))
 withSettings(program.command('demo'))
   .description('run the demo: the hub with Dalian\'s departments and demo accounts in ./data')
   .action(async (options) => {
-    const config = configFrom(options, { logLevel: 'warn' });
+    let config = configFrom(options, { logLevel: 'warn' });
     const { startHub } = await import('../hub/server.ts');
     const { DEMO_PASSWORD, DEMO_TOTP_SECRET, demoAccounts, seedDemo } = await import('../hub/demo.ts');
-    const { startDemoExchange } = await import('../exchange/demo.ts');
+    const { DEMO_PORTAL, demoGateways, startDemoExchange } = await import('../exchange/demo.ts');
     const { demoDepartments } = await import('../registry/demo-data.ts');
+    const { choosePort } = await import('../platform/ports.ts');
+    // The portal verifies people and prefills forms through its own department's demo gateway, unless told otherwise.
+    const clientPorts: Record<string, number> = {};
+    if (!config.portalGateway) {
+      const portalPort = config.port === 0 ? await choosePort() : 8100 + demoGateways.findIndex((g) => g.key === DEMO_PORTAL.gateway);
+      clientPorts[DEMO_PORTAL.gateway] = portalPort;
+      const portalDepartment = demoDepartments.find((d) => d.key === DEMO_PORTAL.gateway)!.uscc;
+      config = { ...config, portalGateway: `http://127.0.0.1:${portalPort}`, portalClient: `${portalDepartment}/${DEMO_PORTAL.system}` };
+    }
     const running = await startHub(config, async (database) => {
       const { seeded } = await seedDemo(database);
       if (seeded) process.stdout.write(`Seeded the demo data into ${database.location}\n`);
     });
     const exchange = await startDemoExchange({
-      hub: running.hub, hubUrl: running.url, dataDir: config.data, basePort: config.port === 0 ? 0 : 8000,
+      hub: running.hub, hubUrl: running.url, dataDir: config.data, basePort: config.port === 0 ? 0 : 8000, clientPorts,
       log: (line) => process.stdout.write(`${line}\n`),
     });
     const { startDemoStandby } = await import('../recovery/demo.ts');

@@ -23,6 +23,9 @@ export interface DemoGatewaySpec {
   services: { code: string; registry: Registry; endpoints: string[] }[];
 }
 
+/** The demo's one-stop portal: the business environment bureau's integrated service platform, a client on the exchange. */
+export const DEMO_PORTAL = { gateway: 'bizenv', system: 'gov-service-network' } as const;
+
 export const demoGateways: DemoGatewaySpec[] = [
   {
     key: 'psb',
@@ -36,6 +39,8 @@ export const demoGateways: DemoGatewaySpec[] = [
   { key: 'hpf', services: [] },
   { key: 'civil', services: [] },
   { key: 'edu', services: [] },
+  // The one-stop portal's own gateway: the hub verifies people and prefills forms through it.
+  { key: DEMO_PORTAL.gateway, services: [] },
 ];
 
 export interface RunningDemoExchange {
@@ -53,6 +58,8 @@ export interface DemoExchangeOptions {
   basePort: number;
   /** Records to generate on first start (default: the registries' defaults, 100,000 residents). */
   counts?: Partial<Record<Registry, number>>;
+  /** Department-side ports chosen beforehand, by gateway key (the hub must know the portal's gateway before it starts). */
+  clientPorts?: Readonly<Record<string, number>>;
   log?: (line: string) => void;
 }
 
@@ -93,7 +100,7 @@ export async function startDemoExchange(options: DemoExchangeOptions): Promise<R
       }));
       await writeFile(path.join(dataDir, 'services.json'), `${JSON.stringify({ services }, null, 2)}\n`);
       const gateway = await startGateway({
-        dataDir, databaseUrl: null, clientHost: '127.0.0.1', clientPort: port(100 + i), exchangeHost: '127.0.0.1', exchangePort,
+        dataDir, databaseUrl: null, clientHost: '127.0.0.1', clientPort: options.clientPorts?.[spec.key] ?? port(100 + i), exchangeHost: '127.0.0.1', exchangePort,
         services, configRefreshSeconds: 30, anchorSeconds: 30, reportSeconds: 10, retentionDays: 30, timeoutMs: 10_000,
         maxBodyBytes: 10 * 1024 * 1024, logClientBodies: false, logLevel: 'warn',
       });

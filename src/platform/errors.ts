@@ -16,6 +16,8 @@ export const errorCodes = {
   too_many_requests: 429,
   /** A former hub after a standby was promoted: it serves reads, refuses writes. */
   superseded: 503,
+  /** Something the request depends on (the exchange, a provider) cannot answer now: try again later. */
+  unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;
