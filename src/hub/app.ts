@@ -14,12 +14,18 @@ import type { SharingPolicy } from '../catalog/sharing.service.ts';
 import { GlobalConfigPublisher } from '../exchange/global-config.ts';
 import { exchangePageRoutes } from '../exchange/pages/routes.tsx';
 import { casePageRoutes } from '../cases/pages/routes.tsx';
+import { type CasePolicy, casePolicy, sweepDeadlines } from '../cases/service.ts';
+import { Notifier, channelsFromConfig } from '../notifications/service.ts';
+import { notificationPageRoutes } from '../notifications/pages/routes.tsx';
 import { exchangeRoutes } from '../exchange/routes.ts';
 import { type ExchangePolicy, nodesWithCertificates } from '../exchange/service.ts';
 import { loadCertificateAuthority } from '../pki/ca.ts';
 import { identityRoutes } from '../identity/routes.ts';
 import { mountOidc } from '../identity/oidc.ts';
 import { registerRequestAuth } from '../identity/request-auth.ts';
+import { registerPersonAuth } from '../identity/person-auth.ts';
+import { peopleRoutes } from '../identity/people.routes.ts';
+import { myRoutes } from '../identity/my.routes.ts';
 import { signInRoutes } from '../identity/signin.routes.ts';
 import { journalRoutes } from '../journal/routes.ts';
 import { appendedEntriesOf, journalHead } from '../journal/service.ts';
@@ -56,6 +62,10 @@ export interface Hub {
   readonly replication: ReplicationLink;
   /** Refuses writes once a promoted standby with a higher epoch is known. */
   readonly fence: Fence;
+  /** The case engine's rules here: the calendar, the reference prefix, the deadline warnings. */
+  readonly cases: CasePolicy;
+  /** Tells applicants of their cases' milestones: message centre, text, e-mail. */
+  readonly notifier: Notifier;
   /** The city's names for page headers; read from the registry. */
   city(): Promise<CityNames>;
 }
@@ -73,6 +83,8 @@ export function exchangeUrlOf(config: Config, port?: number): string {
 function faceOf(url: string): 'portal' | 'staff' | 'console' {
   return url.startsWith('/console') ? 'console' : url.startsWith('/staff') || url.startsWith('/signin') ? 'staff' : 'portal';
 }
+
+const DEADLINE_SWEEP_MS = 15 * 60_000;
 
 const DEFAULT_CITY: CityNames = { nameZh: '本市', nameEn: 'City' };
 
@@ -94,8 +106,13 @@ export async function buildHubApp(database: HubDatabase, config: Config, options
   replication.know((await journalHead(database.db)).seq, (await nodesWithCertificates(database, 'standby', new Date())).map((s) => s.id));
   const removeHook = database.afterCommit((tx) => replication.committed(appendedEntriesOf(tx)));
   app.addHook('onClose', async () => { removeHook(); replication.close(); });
+  const cases = casePolicy({ calendar, referencePrefix: 'DL' });
   const hub: Hub = {
-    database, config, publicUrl, calendar, exchangeUrl, replication, fence: new Fence(),
+    database, config, publicUrl, calendar, exchangeUrl, replication, fence: new Fence(), cases,
+    notifier: new Notifier({
+      database, policy: cases, channels: channelsFromConfig(config, publicUrl), log: app.log,
+      superseded: () => hub.fence.successor !== null,
+    }),
     sharing: { calendar, replyDays: config.shareReplyDays },
     exchange: { ca, certificateDays: config.certificateDays, enrolmentHours: config.enrolmentHours },
     globalConfig: new GlobalConfigPublisher({
@@ -107,6 +124,16 @@ export async function buildHubApp(database: HubDatabase, config: Config, options
     },
   };
   app.addHook('onReady', async () => { cityForErrors = await hub.city(); });
+  app.addHook('onReady', async () => { await hub.notifier.start(); });
+  app.addHook('onClose', async () => { await hub.notifier.stop(); });
+  // Deadline warnings and escalations; a sweep is idempotent, so a late or doubled timer does no harm.
+  const sweep = () => {
+    if (hub.fence.successor) return;
+    sweepDeadlines(database, cases).catch((error: unknown) => app.log.warn({ err: error }, 'the case deadline sweep failed; it runs again in 15 minutes'));
+  };
+  let sweeper: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => { sweeper = setInterval(sweep, DEADLINE_SWEEP_MS); sweeper.unref(); });
+  app.addHook('onClose', async () => { clearInterval(sweeper); });
   app.addHook('onRequest', async (request) => { hub.fence.check(request.method); });
 
   await app.register(cookie);
@@ -146,6 +173,7 @@ export async function buildHubApp(database: HubDatabase, config: Config, options
   registerLanguage(app);
   const oidc = await mountOidc(app, hub);
   registerRequestAuth(app, database, oidc.verifyBearer);
+  registerPersonAuth(app, database);
 
   const css = readFileSync(new URL('../web/assets/site.css', import.meta.url));
   app.get('/assets/site.css', { schema: { hide: true } }, (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(css));
@@ -183,6 +211,8 @@ export async function buildHubApp(database: HubDatabase, config: Config, options
 
   await app.register(async (scope) => {
     await signInRoutes(scope, hub);
+    await peopleRoutes(scope, hub);
+    await myRoutes(scope, hub);
     await webRoutes(scope, hub);
     await registryRoutes(scope, hub);
     await identityRoutes(scope, hub);
@@ -194,6 +224,7 @@ export async function buildHubApp(database: HubDatabase, config: Config, options
     await exchangeRoutes(scope, hub);
     await exchangePageRoutes(scope, hub);
     await casePageRoutes(scope, hub);
+    await notificationPageRoutes(scope, hub);
     await recoveryPageRoutes(scope, hub);
   });
 

@@ -1,6 +1,7 @@
 import type { Config } from '../platform/config.ts';
 import { choosePort } from '../platform/ports.ts';
 import { pruneSessions } from '../identity/service.ts';
+import { prunePersonSessions } from '../identity/people.service.ts';
 import { buildExchangeApi } from '../exchange/hub-api.ts';
 import { buildHubApp, type Hub } from './app.ts';
 import { openHubDatabase, type HubDatabase } from './database.ts';
@@ -45,7 +46,10 @@ export async function startHub(config: Config, prepare?: (database: HubDatabase)
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-  const sweeper = setInterval(() => { pruneSessions(database).catch((error) => app.log.warn({ err: error }, 'session sweep failed')); }, 10 * 60_000);
+  const sweeper = setInterval(() => {
+    pruneSessions(database).catch((error) => app.log.warn({ err: error }, 'session sweep failed'));
+    prunePersonSessions(database).catch((error) => app.log.warn({ err: error }, 'person session sweep failed'));
+  }, 10 * 60_000);
   sweeper.unref();
   return {
     app, hub, url, exchangeApi,

@@ -50,4 +50,35 @@ export const identityMigrations: MigrationSet = {
     await db.schema.createIndex('oidc_payloads_grant').on('oidc_payloads').column('grant_id').execute();
     await db.schema.createIndex('oidc_payloads_uid').on('oidc_payloads').column('uid').execute();
   },
+
+  /** Citizen and enterprise accounts of the portal, and their sessions (apart from staff sessions). */
+  async '0012-people'(db) {
+    await db.schema.createTable('people')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('id_number', 'text', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('contact_name', 'text')
+      .addColumn('phone', 'text', (c) => c.notNull())
+      .addColumn('email', 'text')
+      .addColumn('password_hash', 'text', (c) => c.notNull())
+      .addColumn('verification', 'text', (c) => c.notNull())
+      .addColumn('verified_at', 'text')
+      .addColumn('failed_sign_ins', 'integer', (c) => c.notNull())
+      .addColumn('locked_until', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addColumn('last_sign_in_at', 'text')
+      .execute();
+    // One account per ID number or credit code, and per mobile number within a kind: both sign in.
+    await db.schema.createIndex('people_id_number').on('people').columns(['kind', 'id_number']).unique().execute();
+    await db.schema.createIndex('people_phone').on('people').columns(['kind', 'phone']).unique().execute();
+    await db.schema.createTable('person_sessions')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('person_id', 'text', (c) => c.notNull())
+      .addColumn('csrf_token', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'text', (c) => c.notNull())
+      .execute();
+  },
 };

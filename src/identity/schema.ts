@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { staffRoles } from '../platform/access.ts';
+import type { PeopleTables } from './people.schema.ts';
 
 export interface AccountRow {
   id: string;
@@ -56,7 +57,7 @@ export interface OidcPayloadRow {
   expires_at: string | null;
 }
 
-export interface IdentityTables {
+export interface IdentityTables extends PeopleTables {
   accounts: AccountRow;
   api_clients: ApiClientRow;
   sessions: SessionRow;

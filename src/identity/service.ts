@@ -6,7 +6,7 @@ import { findDepartment, getSystem } from '../registry/service.ts';
 import { DUMMY_HASH, hashSecret, verifySecret } from './password.ts';
 import type { Account, AccountInput, AccountPatch, AccountRow, ApiClient, ApiClientInput, ApiClientRow, SessionRow } from './schema.ts';
 import * as store from './store.ts';
-import { beginJournaledWrite } from '../journal/service.ts';
+import { beginJournaledWrite, derivedByKey } from '../journal/service.ts';
 import { checkInput } from '../platform/validation.ts';
 import { AccountInput as AccountInputSchema } from './schema.ts';
 import { acceptedTotpStep, newTotpSecret } from './totp.ts';
@@ -91,10 +91,16 @@ export async function listAccounts(db: Db, actor: Actor, department?: string): P
   return (await store.listAccounts(db.db, actor.department!)).map(accountFromRow);
 }
 
+// Every signed-in page reads the account behind its session, and the case page its department's
+// staff; accounts change only through the journal. The rows are kept, not the accounts: whether
+// one is locked depends on the time.
+const accountById = derivedByKey((db: Db, id: string) => store.getAccount(db.db, id), 1000);
+const accountsOfDepartment = derivedByKey((db: Db, department: string) => store.listAccounts(db.db, department), 200);
+
 /** Everyone on staff may see who else works in their own department. */
 export async function listColleagues(db: Db, actor: Actor): Promise<Account[]> {
   if (!actor.department) return [];
-  return (await store.listAccounts(db.db, actor.department)).filter((row) => !row.disabled).map(accountFromRow);
+  return (await accountsOfDepartment(db, actor.department)).filter((row) => !row.disabled).map(accountFromRow);
 }
 
 /**
@@ -207,7 +213,7 @@ export async function resumeSession(db: Db, token: string, requestId: string | n
     await store.deleteSession(db.db, session.id);
     return null;
   }
-  const row = await store.getAccount(db.db, session.account_id);
+  const row = await accountById(db, session.account_id);
   if (!row || row.disabled) return null;
   return { account: accountFromRow(row), actor: actorOf(row, requestId), csrfToken: session.csrf_token, stage: session.stage, expiresAt: session.expires_at };
 }

@@ -6,6 +6,7 @@ import {
   audiences, ItemCode, ItemVersion, itemTypes, LifeEvent, LifeEventCode, LifeEventInput, ServiceGroups, ServiceItem, ServiceItemInput, ServiceItemPage, topics,
 } from './schema.ts';
 import * as onestop from './service.ts';
+import { ratingRoutes } from './ratings.routes.ts';
 
 const security: Record<string, string[]>[] = [{ bearer: [] }, { session: [] }];
 const CodeParams = Type.Object({ code: ItemCode });
@@ -17,6 +18,7 @@ const CodeParams = Type.Object({ code: ItemCode });
  */
 export async function onestopRoutes(app: HttpApp, hub: Hub): Promise<void> {
   const db = hub.database;
+  await ratingRoutes(app, hub);
   const tags = ['service-items'];
 
   app.get('/api/v1/service-items', {

@@ -30,6 +30,9 @@ export interface FormProblem {
   message: string;
 }
 
+/** Each question has a page at /apply/{draft}/{key}: these names are the application's other pages. */
+export const RESERVED_KEYS: readonly string[] = ['check', 'confirmation', 'saved', 'start'];
+
 export function formProblems(form: Form, materials: readonly Material[]): FormProblem[] {
   const problems: FormProblem[] = [];
   const materialKeys = new Set<string>();
@@ -45,6 +48,7 @@ export function formProblems(form: Form, materials: readonly Material[]): FormPr
   form.fields.forEach((f, i) => {
     const at = `form.fields.${i}`;
     if (keys.has(f.key)) problems.push({ field: `${at}.key`, message: `field key ${f.key} appears twice` });
+    if (RESERVED_KEYS.includes(f.key)) problems.push({ field: `${at}.key`, message: `field key ${f.key} is the name of an application page (${RESERVED_KEYS.join(', ')}); call it something else` });
     keys.add(f.key);
     const choosing = choiceTypes.includes(f.type);
     if (choosing) {

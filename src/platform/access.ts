@@ -9,9 +9,9 @@ export const staffRoles = ['platform_admin', 'dept_admin', 'clerk', 'reviewer', 
 export type StaffRole = (typeof staffRoles)[number];
 
 export interface Actor {
-  /** Account id, `client:{id}` for an API client, or `system:{name}`. Recorded in the journal. */
+  /** Account id, `client:{id}` for an API client, `person:{id}` for a citizen or enterprise, or `system:{name}`. Recorded in the journal. */
   readonly actor: string;
-  readonly kind: 'staff' | 'client' | 'system';
+  readonly kind: 'staff' | 'client' | 'system' | 'person';
   readonly department: string | null;
   readonly roles: readonly StaffRole[];
   readonly requestId: string | null;

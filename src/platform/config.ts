@@ -71,6 +71,16 @@ const settings = {
     doc: 'working days a provider has to answer a conditional sharing request',
     parse: (v: string) => integerIn(v, 1, 60),
   },
+  ratingDays: {
+    flag: '--rating-days', env: 'EGOV_RATING_DAYS', default: '15',
+    doc: 'calendar days after the day a case closed during which its applicant can rate it (好差评)',
+    parse: (v: string) => integerIn(v, 1, 365),
+  },
+  rectificationDays: {
+    flag: '--rectification-days', env: 'EGOV_RECTIFICATION_DAYS', default: '5',
+    doc: 'working days a department has to rectify after a bad review and reply to the rater',
+    parse: (v: string) => integerIn(v, 1, 60),
+  },
   globalConfigTtl: {
     flag: '--global-config-ttl', env: 'EGOV_GLOBAL_CONFIG_TTL', default: '600',
     doc: 'seconds a signed global configuration stays valid for gateways',
@@ -196,10 +206,72 @@ const settings = {
     doc: 'standby: minutes between backups into DATA/backups (0: none)',
     parse: (v: string) => integerIn(v, 0, 7 * 24 * 60),
   },
+  portalGateway: {
+    flag: '--portal-gateway', env: 'EGOV_PORTAL_GATEWAY', default: '',
+    doc: 'hub: the department side of the gateway the portal calls the exchange through (http://host:port), to verify people and prefill forms; empty: no lookups',
+    parse: (v: string) => {
+      if (v === '') return null;
+      const url = URL.parse(v);
+      if (!url || !/^https?:$/.test(url.protocol) || url.pathname !== '/' || url.search) throw new Error('must be http://host:port');
+      return url.origin;
+    },
+  },
+  portalClient: {
+    flag: '--portal-client', env: 'EGOV_PORTAL_CLIENT', default: '',
+    doc: 'hub: the portal\'s client system on the exchange, {department code}/{system}, named in its sharing agreements',
+    parse: (v: string) => {
+      if (v === '') return null;
+      if (!/^[0-9A-HJ-NPQRTUWXY]{18}\/[a-z0-9][a-z0-9-]{0,39}$/.test(v)) throw new Error('must be {18-character department code}/{system code}');
+      return v;
+    },
+  },
   backupKeep: {
     flag: '--backup-keep', env: 'EGOV_BACKUP_KEEP', default: '24',
     doc: 'standby: how many of the newest backups to keep',
     parse: (v: string) => integerIn(v, 1, 10_000),
+  },
+  uploadMaxBytes: {
+    flag: '--upload-max-bytes', env: 'EGOV_UPLOAD_MAX_BYTES', default: '5242880',
+    doc: 'hub: largest file an applicant may upload with an application (PDF, JPEG or PNG), in bytes; files are kept in the database and travel in the journal',
+    parse: (v: string) => integerIn(v, 1024, 50 * 1024 * 1024),
+  },
+  smtpUrl: {
+    flag: '--smtp-url', env: 'EGOV_SMTP_URL', default: '',
+    doc: 'hub: the mail server for e-mail notifications, smtp://user:password@host:587 (STARTTLS when offered) or smtps://…:465; empty: no e-mail',
+    parse: (v: string) => {
+      if (v === '') return null;
+      const url = URL.parse(v);
+      if (!url || !/^smtps?:$/.test(url.protocol) || !url.hostname) throw new Error('must be smtp://host:port or smtps://host:port');
+      return url.href;
+    },
+  },
+  smtpFrom: {
+    flag: '--smtp-from', env: 'EGOV_SMTP_FROM', default: '',
+    doc: 'hub: the sender of e-mail notifications, e.g. "大连政务服务 <noreply@example.gov.cn>" (needed with --smtp-url)',
+    parse: (v: string) => {
+      if (v === '') return null;
+      if (!/^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/.test(v.trim())) throw new Error('must be an e-mail address, optionally as Name <address>');
+      return v.trim();
+    },
+  },
+  smsWebhookUrl: {
+    flag: '--sms-webhook-url', env: 'EGOV_SMS_WEBHOOK_URL', default: '',
+    doc: 'hub: the SMS gateway\'s webhook: text notifications are POSTed there as JSON {to, text, reference, id}, signed with --sms-webhook-secret; empty: no texts',
+    parse: (v: string) => {
+      if (v === '') return null;
+      const url = URL.parse(v);
+      if (!url || !/^https?:$/.test(url.protocol)) throw new Error('must be an http:// or https:// URL');
+      return url.href;
+    },
+  },
+  smsWebhookSecret: {
+    flag: '--sms-webhook-secret', env: 'EGOV_SMS_WEBHOOK_SECRET', default: '',
+    doc: 'hub: the secret shared with the SMS gateway; each request carries X-Egov-Signature: sha256=HMAC-SHA256(secret, body) (at least 16 characters; give it in the environment)',
+    parse: (v: string) => {
+      if (v === '') return null;
+      if (v.length < 16) throw new Error('must be at least 16 characters');
+      return new SecretKey(Buffer.from(v, 'utf8'), null);
+    },
   },
 } as const;
 
@@ -235,10 +307,17 @@ export function loadConfig(sources: ConfigSources = {}): Config {
       config[name] = spec.parse(raw);
     } catch (error) {
       // A mistyped key is still almost the key: never echo it.
-      const shown = name === 'backupKey' ? 'value hidden' : JSON.stringify(raw);
+      const shown = name === 'backupKey' || name === 'smsWebhookSecret' || name === 'smtpUrl' ? 'value hidden' : JSON.stringify(raw);
       throw new ConfigError(name, `invalid ${origin} (${shown}): ${(error as Error).message}`);
     }
   }
+  if ((config.portalGateway === null) !== (config.portalClient === null)) {
+    throw new ConfigError(config.portalGateway === null ? 'portalGateway' : 'portalClient', 'the portal\'s exchange needs both --portal-gateway and --portal-client, or neither');
+  }
+  if (config.smsWebhookUrl !== null && config.smsWebhookSecret === null) {
+    throw new ConfigError('smsWebhookSecret', 'the SMS webhook needs --sms-webhook-secret (EGOV_SMS_WEBHOOK_SECRET) to sign what it sends');
+  }
+  if (config.smtpUrl !== null && config.smtpFrom === null) throw new ConfigError('smtpFrom', 'e-mail notifications need a sender: give --smtp-from with --smtp-url');
   return Object.freeze(config) as Config;
 }
 

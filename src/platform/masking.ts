@@ -265,3 +265,14 @@ export function maskKindFor(fieldName: string, dataType?: string): MaskKind {
   for (const [pattern, kind] of KIND_PATTERNS) if (pattern.test(name)) return kind;
   return 'text';
 }
+
+/**
+ * An e-mail address: the domain and the first character of the part before the @ stay, the rest
+ * of that part is starred, same length: `zhang.wei@example.cn` → `z********@example.cn`. A value
+ * without a part before an @ is masked as text.
+ */
+export function maskEmail(value: string): string {
+  const at = value.lastIndexOf('@');
+  if (at < 1) return maskText(value);
+  return maskName(value.slice(0, at)) + value.slice(at);
+}

@@ -65,6 +65,8 @@ interface Link {
 const COMMIT_TIMES_KEPT = 65_536;
 // Committed entries kept for the feeds: a standby within this many entries never reads the journal.
 const RECENT_KEPT = 10_000;
+// …and within this many characters of rows: one uploaded file is a row of several megabytes.
+const RECENT_CHARS_KEPT = 64 * 1024 * 1024;
 
 export class ReplicationLink {
   readonly #settings: ReplicationSettings;
@@ -72,6 +74,7 @@ export class ReplicationLink {
   #head = 0;
   readonly #commitTimes = new Map<number, number>();
   readonly #recent = new Map<number, FeedEntry>();
+  #recentChars = 0;
   readonly #links = new Map<string, Link>();
   readonly #waiters = new Set<Waiter>();
   readonly #wakers = new Set<() => void>();
@@ -89,8 +92,15 @@ export class ReplicationLink {
    */
   committed(entries: readonly FeedEntry[]): Promise<void> | undefined {
     if (entries.length === 0) return undefined;
-    for (const entry of entries) this.#recent.set(entry.seq, entry);
-    while (this.#recent.size > RECENT_KEPT) this.#recent.delete(this.#recent.keys().next().value!);
+    for (const entry of entries) {
+      this.#recent.set(entry.seq, entry);
+      this.#recentChars += entry.row_after?.length ?? 0;
+    }
+    while (this.#recent.size > RECENT_KEPT || (this.#recentChars > RECENT_CHARS_KEPT && this.#recent.size > 1)) {
+      const oldest = this.#recent.keys().next().value!;
+      this.#recentChars -= this.#recent.get(oldest)!.row_after?.length ?? 0;
+      this.#recent.delete(oldest);
+    }
     const seq = entries[entries.length - 1]!.seq;
     if (seq > this.#head) {
       this.#head = seq;

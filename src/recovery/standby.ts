@@ -150,7 +150,7 @@ export async function startStandby(options: StandbyOptions): Promise<RunningStan
     if (!running || status.state === 'stopped') return;
     status.state = 'connecting';
     const url = new URL(`/gw/v1/journal?after=${status.position.seq}`, identity!.hubExchangeUrl);
-    let buffered = '';
+    let partial: string[] = [];
     let chain: Promise<void> = Promise.resolve();
     // Errors of a connection already given up (its teardown reports "aborted") must not hide why.
     const fail = (error: Error) => { if (request === current) failed(error); };
@@ -162,10 +162,14 @@ export async function startStandby(options: StandbyOptions): Promise<RunningStan
       }
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => {
-        buffered += chunk;
-        const lines = buffered.split('\n');
-        buffered = lines.pop()!;
-        if (lines.length === 0) return;
+        // A line can be megabytes (an uploaded file's row): gather its pieces, split only at a line's end.
+        const end = chunk.lastIndexOf('\n');
+        if (end < 0) {
+          partial.push(chunk);
+          return;
+        }
+        const lines = (partial.join('') + chunk.slice(0, end)).split('\n');
+        partial = end + 1 < chunk.length ? [chunk.slice(end + 1)] : [];
         // One batch at a time, in order: pausing the response is the backpressure on the primary.
         response.pause();
         chain = chain.then(() => handle(lines)).then(() => { response.resume(); }, (error: unknown) => {

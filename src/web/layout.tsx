@@ -12,6 +12,8 @@ export interface PageContext {
   face: 'portal' | 'staff' | 'console';
   city: string;
   user: { name: string; department: string; roles: readonly string[] } | null;
+  /** The citizen or enterprise signed in on the portal (identity/person-auth.ts). */
+  person?: { name: string } | null;
   /** The session's CSRF token, put in every form that changes something. */
   csrf: string | null;
   requestId: string;
@@ -53,14 +55,20 @@ export function Layout(props: { page: PageContext; title: string; children?: Htm
                   </li>
                 </ul>
               </nav>
-              {page.user ? (
+              {page.face === 'portal' && page.person ? (
+                <form class="signout" method="post" action="/account/signout">
+                  <a href="/my" safe>{t('site.myAccount', { name: page.person.name })}</a>
+                  <input type="hidden" name="_csrf" value={page.csrf ?? ''} />
+                  <button type="submit" class="link">{t('site.signout')}</button>
+                </form>
+              ) : page.user ? (
                 <form class="signout" method="post" action="/signout">
                   <span safe>{t('site.signedInAs', { name: page.user.name, department: page.user.department })}</span>
                   <input type="hidden" name="_csrf" value={page.csrf ?? ''} />
                   <button type="submit" class="link">{t('site.signout')}</button>
                 </form>
               ) : (
-                <a class="signin" href="/signin">{t('site.signin')}</a>
+                <a class="signin" href={page.face === 'portal' ? '/account/signin' : '/signin'}>{t('site.signin')}</a>
               )}
             </div>
           </header>

@@ -40,7 +40,8 @@ export function pageContext(request: FastifyRequest, face: PageContext['face'], 
     face,
     city: localName(request.lang, city),
     user: auth?.account ? { name: auth.account.displayName, department: departmentName ?? auth.account.department, roles: auth.account.roles } : null,
-    csrf: auth?.csrfToken ?? null,
+    person: request.person ? { name: request.person.person.name } : null,
+    csrf: auth?.csrfToken ?? request.person?.csrfToken ?? null,
     requestId: request.id,
   };
 }

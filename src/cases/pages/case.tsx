@@ -7,7 +7,11 @@ import type { MessageKey } from '../../web/i18n.ts';
 import type { Case, CaseEvent } from '../schema.ts';
 import { caseTypes } from '../service.ts';
 import { chinaTime } from '../../platform/calendar.ts';
-import { DaysLeft, UrgencyTag, applicantId, applicantName, stateName } from './view.tsx';
+import { DaysLeft, UrgencyTag, applicantId, applicantName, seesPersonalData, stateName } from './view.tsx';
+import type { Application } from '../../onestop/applications.schema.ts';
+import { CaseApplication } from '../../onestop/pages/case-application.tsx';
+import type { Delivery } from '../../notifications/schema.ts';
+import { CaseDeliveries } from '../../notifications/pages/deliveries.tsx';
 
 /** What a refused form was sent with, to show it again with its errors. */
 export interface CaseFormValues {
@@ -30,7 +34,7 @@ export interface CasePageProps {
   canHandle: boolean;
   /** The person's account id, for "assign to me". */
   me: string;
-  departments: { code: string; name: string }[];
+  departments: readonly { code: string; name: string }[];
   departmentNames: Map<string, string>;
   people: Map<string, string>;
   warningDays: number;
@@ -39,6 +43,10 @@ export interface CasePageProps {
   notice: string | null;
   /** A fresh key per form shown: a form sent twice acts once. */
   formKey: string;
+  /** What was sent to the applicant by text and e-mail (notifications). */
+  deliveries?: Delivery[];
+  /** What the applicant sent online with the case (onestop applications); absent for a case opened otherwise. */
+  application?: Application | null;
 }
 
 /** The field ids of the page's forms; the routes map the engine's field names onto them. */
@@ -72,8 +80,10 @@ export function CasePage(props: CasePageProps): JSX.Element {
           <tr><th scope="row" safe>{t('cases.case.submitted')}</th><td safe>{chinaTime(c.createdAt)}</td></tr>
         </tbody>
       </table>
+      {props.application ? <CaseApplication page={props.page} application={props.application} masked={!seesPersonalData(props.actor)} departmentNames={props.departmentNames} /> : ''}
       {props.actions.length || props.canHandle ? <Forms {...props} /> : <p id="read-only" safe>{t('cases.case.readOnly')}</p>}
       <Timeline page={props.page} events={c.timeline} type={c.type} dept={dept} people={props.people} />
+      {props.deliveries ? <CaseDeliveries page={props.page} deliveries={props.deliveries} /> : ''}
       <p><a href="/staff/cases" safe>{t('cases.back.queue')}</a></p>
     </Layout>
   );
@@ -192,7 +202,8 @@ function whoText(page: PageContext, actor: string, people: Map<string, string>):
   return people.get(actor) ?? actor;
 }
 
-function eventText(page: PageContext, type: string, e: CaseEvent, dept: (code: string | null) => string): string {
+/** An event in words; the applicant's progress pages on the portal (identity/pages) say it the same way. */
+export function eventText(page: PageContext, type: string, e: CaseEvent, dept: (code: string | null) => string): string {
   const { t } = page;
   const d = e.detail ?? {};
   const str = (k: string) => (typeof d[k] === 'string' || typeof d[k] === 'number' ? String(d[k]) : '');

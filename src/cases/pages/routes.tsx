@@ -7,15 +7,16 @@ import { staffOrRedirect } from '../../identity/request-auth.ts';
 import { type Actor, hasRole } from '../../platform/access.ts';
 import { forbidden } from '../../platform/errors.ts';
 import type { HttpApp } from '../../platform/http.ts';
-import { listDepartments } from '../../registry/service.ts';
-import { departmentNames, facePage } from '../../web/department-pages.ts';
+import { departmentChoices, departmentNames, facePage } from '../../web/department-pages.ts';
 import { refusalOf } from '../../web/fields.tsx';
 import { type FieldError, type FormFields, field } from '../../web/forms.ts';
-import { type MessageKey, localName, t } from '../../web/i18n.ts';
+import { type MessageKey, t } from '../../web/i18n.ts';
 import { sendPage } from '../../web/page-context.ts';
 import type { Case } from '../schema.ts';
-import { actOnCase, addNote, assignCase, casePolicy, caseTypes, getCase, listCases, transferCase } from '../service.ts';
+import { actOnCase, addNote, assignCase, caseTypes, getCase, listCases, transferCase } from '../service.ts';
 import { type CaseFormValues, CasePage, noteId } from './case.tsx';
+import { listCaseDeliveries } from '../../notifications/service.ts';
+import { applicationOfCase } from '../../onestop/submissions.service.ts';
 import { QueuePage, filterStates } from './queue.tsx';
 
 const FormBody = Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())]));
@@ -31,7 +32,7 @@ const notices: Record<string, MessageKey> = {
 /** The workbench's case pages: the queues, and the case page with its timeline and the clerk's actions. */
 export async function casePageRoutes(app: HttpApp, hub: Hub): Promise<void> {
   const db = hub.database;
-  const policy = casePolicy({ calendar: hub.calendar, referencePrefix: 'DL' });
+  const policy = hub.cases;
 
   function staffActor(request: FastifyRequest): Actor {
     const actor = request.auth!.actor;
@@ -61,17 +62,19 @@ export async function casePageRoutes(app: HttpApp, hub: Hub): Promise<void> {
   async function renderCase(request: FastifyRequest, reply: FastifyReply, reference: string, state: { values?: CaseFormValues; errors?: FieldError[]; notice?: MessageKey | null } = {}, status = 200) {
     const actor = staffActor(request);
     const c = await getCase(db, policy, actor, reference);
-    const [names, colleagues, departments, page] = await Promise.all([
-      departmentNames(hub, request.lang), listColleagues(db, actor), listDepartments(db), facePage(hub, request, 'staff'),
+    const [names, colleagues, departments, page, deliveries, application] = await Promise.all([
+      departmentNames(hub, request.lang), listColleagues(db, actor), departmentChoices(hub, request.lang), facePage(hub, request, 'staff'),
+      listCaseDeliveries(db, policy, actor, c.reference), applicationOfCase(db, policy, actor, c.id),
     ]);
     const handles = mayHandle(actor, c);
     const type = caseTypes[c.type];
     const actions = handles ? c.allowedActions.filter((a) => type?.actions[a]?.by === 'staff' || (type?.actions[a]?.by === 'admin' && hasRole(actor, 'platform_admin'))) : [];
     return sendPage(reply, CasePage({
       page: { ...page, path: `/staff/cases/${encodeURIComponent(c.reference)}`, query: '' }, actor, case: c, actions, canHandle: handles,
-      me: actor.actor, departments: departments.map((d) => ({ code: d.code, name: localName(request.lang, d) })).sort((a, b) => a.name.localeCompare(b.name, request.lang)),
+      me: actor.actor, departments,
       departmentNames: names, people: new Map(colleagues.map((a) => [a.id, a.displayName])), warningDays: policy.warningDays,
       values: state.values ?? {}, errors: state.errors ?? [], notice: state.notice ? t(request.lang, state.notice) : null, formKey: randomUUID(),
+      deliveries, application,
     }) as string, status);
   }
 

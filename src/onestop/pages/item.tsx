@@ -17,6 +17,22 @@ import { colon, daysText, itemPath, joined, lifeEventPath, topicName, typeName, 
 const dateOf = (iso: string) => chinaDate(new Date(iso));
 
 export function ServiceItemPage(props: { page: PageContext; item: ServiceItem }): JSX.Element {
+  return <Layout page={props.page} title={localName(props.page.lang, props.item)}>{guideOf(props.page, props.item)}</Layout>;
+}
+
+// The guide depends on the item and the language only, and getServiceItem hands out the same
+// frozen item until the item changes: written once per language, not on every visit.
+const guides = new WeakMap<ServiceItem, Map<string, JSX.Element>>();
+
+function guideOf(page: PageContext, item: ServiceItem): JSX.Element {
+  let byLang = guides.get(item);
+  if (!byLang) guides.set(item, byLang = new Map());
+  let html = byLang.get(page.lang);
+  if (html === undefined) byLang.set(page.lang, html = <Guide page={page} item={item} />);
+  return html;
+}
+
+function Guide(props: { page: PageContext; item: ServiceItem }): JSX.Element {
   const { t, lang } = props.page;
   const item = props.item;
   const zh = zhOnly(lang);
@@ -28,7 +44,7 @@ export function ServiceItemPage(props: { page: PageContext; item: ServiceItem })
     <tr><th scope="row" safe>{t(label)}</th><td lang={valueLang} safe>{value}</td></tr>
   );
   return (
-    <Layout page={props.page} title={name}>
+    <>
       <p><a href="/services" safe>{t('services.back')}</a></p>
       <h1 safe>{name}</h1>
       <p class="lead" lang={zh} safe>{item.summary}</p>
@@ -140,7 +156,7 @@ export function ServiceItemPage(props: { page: PageContext; item: ServiceItem })
           <ul>{item.lifeEvents.map((e) => <li><a href={lifeEventPath(e.code)} safe>{localName(lang, e)}</a></li>)}</ul>
         </>
       )}
-    </Layout>
+    </>
   );
 }
 

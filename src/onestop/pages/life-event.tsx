@@ -29,6 +29,8 @@ export function LifeEventPage(props: { page: PageContext; event: LifeEvent }): J
           <tr><th scope="row" safe>{t('lifeEvent.time')}</th><td safe>{t('lifeEvent.time.value', { days: daysText(t, event.promisedDays) })}</td></tr>
         </tbody>
       </table>
+      <p safe>{t('apply.lifeEvent.startHint')}</p>
+      <p><a class="button start" href={`/life-events/${encodeURIComponent(event.code)}/apply`} safe>{t('apply.lifeEvent.start')}</a></p>
       <h2 safe>{t('lifeEvent.items')}</h2>
       <p safe>{t('lifeEvent.items.text')}</p>
       {[...byDepartment.values()].map((group) => (

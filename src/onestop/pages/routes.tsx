@@ -7,8 +7,10 @@ import { facePage } from '../../web/department-pages.ts';
 import { sendPage } from '../../web/page-context.ts';
 import { ItemCode, LifeEventCode, topics } from '../schema.ts';
 import { getLifeEvent, getServiceItem, searchServiceItems, serviceGroups } from '../service.ts';
+import { applyPageRoutes } from './apply-routes.tsx';
 import { ServiceItemPage } from './item.tsx';
 import { LifeEventPage } from './life-event.tsx';
+import { ratingPageRoutes } from './ratings.routes.tsx';
 import { type ServiceFilters, ServicesPage } from './services.tsx';
 
 const PAGE_SIZE = 20;
@@ -26,6 +28,7 @@ const CodeParams = Type.Object({ code: Type.String() });
 /** The portal's service guide: search and browse, an item's start page, a life event's page. Public. */
 export async function onestopPageRoutes(app: HttpApp, hub: Hub): Promise<void> {
   const db = hub.database;
+  await ratingPageRoutes(app, hub);
 
   app.get('/services', { schema: { hide: true, querystring: ServicesQuery } }, async (request, reply) => {
     const query = request.query;
@@ -65,4 +68,7 @@ export async function onestopPageRoutes(app: HttpApp, hub: Hub): Promise<void> {
     const page = await facePage(hub, request, 'portal');
     return sendPage(reply, LifeEventPage({ page, event }) as string);
   });
+
+  // The application journey, in its own scope: the only place multipart uploads are parsed.
+  await applyPageRoutes(app, hub);
 }

@@ -85,6 +85,7 @@ export function ServicesPage(props: {
       <p class="lead" safe>{t('services.lead')}</p>
       <SearchForm page={props.page} filters={props.filters} groups={props.groups} />
       {props.results ? <Results page={props.page} filters={props.filters} results={props.results} /> : <Browse page={props.page} groups={props.groups} />}
+      <p id="ratings-link"><a href="/ratings" safe>{t('ratings.stats.link')}</a></p>
     </Layout>
   );
 }
