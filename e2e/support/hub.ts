@@ -6,6 +6,7 @@ import type { HubDatabase } from '../../src/hub/database.ts';
 import { seedDemo } from '../../src/hub/demo.ts';
 import { type RunningHub, startHub } from '../../src/hub/server.ts';
 import { loadConfig } from '../../src/platform/config.ts';
+import { seedSqliteInto } from '../../test/support/seeded.ts';
 import { launchBrowser } from './browser.ts';
 
 export interface BrowserHub {
@@ -33,12 +34,22 @@ export async function startBrowserHub(label: string, prepare?: (database: HubDat
     }
   };
   try {
-    running = await startHub(loadConfig({ flags: { data: dataDir, port: '0', exchangePort: '0', logLevel: 'silent' } }), async (database) => {
-      await seedDemo(database);
-      await prepare?.(database);
-    });
-    browser = await launchBrowser();
-    return { running, browser, base: running.url, close };
+    // Chromium starts while the hub does; close() stops whichever of the two came up.
+    const [hub, chromium] = await Promise.allSettled([
+      (async () => {
+        await seedSqliteInto(dataDir);
+        return startHub(loadConfig({ flags: { data: dataDir, port: '0', exchangePort: '0', logLevel: 'silent' } }), async (database) => {
+          await seedDemo(database);
+          await prepare?.(database);
+        });
+      })(),
+      launchBrowser(),
+    ]);
+    if (hub.status === 'fulfilled') running = hub.value;
+    if (chromium.status === 'fulfilled') browser = chromium.value;
+    if (hub.status === 'rejected') throw hub.reason;
+    if (chromium.status === 'rejected') throw chromium.reason;
+    return { running: running!, browser: browser!, base: running!.url, close };
   } catch (error) {
     await close();
     throw error;

@@ -344,7 +344,10 @@ export function scheduleBackups(options: ScheduleOptions): () => Promise<void> {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const newest = (await listBackups(dir))[0];
     const head = await journalHead(options.database.db);
-    if (head.seq === 0) return false;
+    if (head.seq === 0) {
+      options.logger.info({ retryInSeconds: Math.min(interval, 60_000) / 1000 }, 'nothing to back up yet: the copy holds no entry');
+      return false;
+    }
     if (newest && newest.seq === head.seq) {
       options.logger.info({ seq: head.seq }, 'no change since the last backup; none written');
       return true;

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { casePolicy, createCase, type CasePolicy } from '../../src/cases/service.ts';
 import type { Case, CaseInput } from '../../src/cases/schema.ts';
-import { seedDemo } from '../../src/hub/demo.ts';
 import { listAccounts } from '../../src/identity/service.ts';
 import { journalHead } from '../../src/journal/service.ts';
 import { type Actor, systemActor } from '../../src/platform/access.ts';
@@ -9,7 +8,8 @@ import { loadCalendar } from '../../src/platform/calendar.ts';
 import { DomainError, type ErrorCode } from '../../src/platform/errors.ts';
 import type { DbKind } from '../../src/platform/db/index.ts';
 import { demoDepartments } from '../../src/registry/demo-data.ts';
-import { freshDatabase, type TestDatabase } from '../support/databases.ts';
+import type { TestDatabase } from '../support/databases.ts';
+import { seededDatabase } from '../support/seeded.ts';
 
 export const calendar = loadCalendar();
 export const uscc = (key: string) => demoDepartments.find((d) => d.key === key)!.uscc;
@@ -41,8 +41,7 @@ export interface CaseHub {
 
 /** A seeded demo hub (departments and staff accounts) with a case policy whose clock the test sets. */
 export async function caseHub(kind: DbKind): Promise<CaseHub> {
-  const test = await freshDatabase(kind);
-  await seedDemo(test.database);
+  const test = await seededDatabase(kind);
   let now = at('2026-09-28');
   const policy = casePolicy({ calendar, referencePrefix: 'DL', now: () => now });
   const accounts = await listAccounts(test.database, systemActor('test'));

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
+import { seedSqliteInto } from '../support/seeded.ts';
 
 const bin = path.resolve('bin/egov.js');
 
@@ -34,18 +35,14 @@ describe('the egov command', () => {
     assert.match(env.stderr, /EGOV_SQLITE_SYNC/);
   });
 
-  it('migrates a data folder, and journal verify names the first tampered entry', () => {
+  it('migrates a data folder, and journal verify names the first tampered entry', async () => {
     assert.equal(egov('migrate', '--data', data).status, 0);
-    const file = path.join(data, 'egov.sqlite');
-    // Put a few real entries in through the demo seed of a short-lived hub process.
-    const seeded = spawnSync(process.execPath, ['--import', 'tsx', '-e', `
-      const { openHubDatabase } = await import('./src/hub/database.ts');
-      const { loadConfig } = await import('./src/platform/config.ts');
-      const { seedDemo } = await import('./src/hub/demo.ts');
-      const db = await openHubDatabase(loadConfig({ flags: { data: ${JSON.stringify(data)} } }));
-      await seedDemo(db); await db.close();`], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } });
-    assert.equal(seeded.status, 0, seeded.stderr);
-    const ok = egov('journal', 'verify', '--data', data);
+    assert.ok(existsSync(path.join(data, 'egov.sqlite')));
+    // Real entries to verify: a data folder holding the seeded demo hub.
+    const seededData = path.join(data, 'seeded');
+    await seedSqliteInto(seededData);
+    const file = path.join(seededData, 'egov.sqlite');
+    const ok = egov('journal', 'verify', '--data', seededData);
     assert.equal(ok.status, 0, ok.stderr);
     assert.match(ok.stdout, /journal ok: \d+ entries/);
 
@@ -53,7 +50,7 @@ describe('the egov command', () => {
     db.prepare(`update journal set row_after = replace(row_after, '大连市公安局', '大连市公安厅') where seq = (select min(seq) from journal where row_after like '%大连市公安局%')`).run();
     const seq = (db.prepare(`select seq from journal where row_after like '%大连市公安厅%'`).get() as { seq: number }).seq;
     db.close();
-    const broken = egov('journal', 'verify', '--data', data);
+    const broken = egov('journal', 'verify', '--data', seededData);
     assert.equal(broken.status, 1);
     assert.match(broken.stderr, new RegExp(`journal BROKEN at entry ${seq}: .*changed`));
   });

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
 import { createEnrolmentToken } from '../../src/exchange/service.ts';
+import { journalHead } from '../../src/journal/service.ts';
 import { systemActor } from '../../src/platform/access.ts';
 import { type Backend, type TestExchange, codeOf, freePort, testBackend, testExchange } from '../support/exchange.ts';
 
@@ -16,6 +17,34 @@ const HRSS = codeOf('hrss');
 function egov(...args: string[]) {
   const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: '', EGOV_LOG_LEVEL: 'silent' }, timeout: 60_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Waits for what a gateway process does on its timers, checking every 50 ms. */
+async function until(what: string, condition: () => boolean): Promise<void> {
+  for (const started = Date.now(); !condition();) {
+    if (Date.now() - started > 30_000) assert.fail(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The journal version of the global configuration a gateway saved in its data folder, 0 before any. */
+function savedConfigVersion(dataDir: string): number {
+  const file = path.join(dataDir, 'global-config.jws');
+  if (!existsSync(file)) return 0;
+  const payload = readFileSync(file, 'utf8').trim().split('.')[1]!;
+  return (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { version: number }).version;
+}
+
+/** Both entries of the exchange (request and response) are in the gateway's log, and an anchor covers them. */
+function anchored(dataDir: string, messageId: string): boolean {
+  const db = new SqliteDatabase(path.join(dataDir, 'gateway.sqlite'), { readonly: true });
+  try {
+    const entries = db.prepare('select count(*) as n, max(seq) as last from message_log where message_id = ?').get(messageId) as { n: number; last: number | null };
+    const anchor = db.prepare('select max(seq) as seq from anchors').get() as { seq: number | null };
+    return entries.n === 2 && anchor.seq !== null && anchor.seq >= entries.last!;
+  } finally {
+    db.close();
+  }
 }
 
 /**
@@ -59,12 +88,13 @@ describe('the egov gateway commands', () => {
       assert.match(stderr, new RegExp(`enrolled as ${PSB}/gw1`));
       const hrss = await world.gateway('hrss');
       // The PSB's gateway learns of the new peer at its next configuration refresh (every second here).
-      await new Promise((r) => setTimeout(r, 1500));
+      const withHrss = (await journalHead(world.hub.hub.database.db)).seq;
+      await until('the PSB gateway holds a configuration with the HRSS gateway', () => savedConfigVersion(data) >= withHrss);
       const response = await fetch(`${hrss.clientUrl}/r1/${PSB}/population/persons/persons/210202199001011232`, { headers: { 'egov-client': `${HRSS}/social-insurance` } });
       assert.equal(response.status, 200, await response.clone().text());
       const id = response.headers.get('egov-id')!;
       // The gateway anchors its log at the hub every second in this test.
-      await new Promise((r) => setTimeout(r, 2500));
+      await until('the exchange is in the PSB gateway\'s log, countersigned by the hub', () => anchored(data, id));
       const evidenceFile = path.join(dir, 'evidence.json');
       const exported = egov('gateway', 'log', 'evidence', '--data', data, '--message', id, '--out', evidenceFile);
       assert.equal(exported.status, 0, exported.stderr);

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Kysely } from 'kysely';
-import { seedDemo } from '../../src/hub/demo.ts';
 import { unjournaledTables } from '../../src/hub/database.ts';
 import { signIn } from '../../src/identity/service.ts';
 import { applyEntries, readEntries, verifyJournal } from '../../src/journal/service.ts';
 import { listTables, type DbKind } from '../../src/platform/db/index.ts';
 import { databaseTargets, freshDatabase, type TestDatabase } from '../support/databases.ts';
+import { seededDatabase } from '../support/seeded.ts';
 
 async function snapshot(db: Kysely<any>, kind: DbKind): Promise<Record<string, unknown[]>> {
   const result: Record<string, unknown[]> = {};
@@ -26,10 +26,9 @@ async function replayInto(source: TestDatabase, target: TestDatabase): Promise<v
   }
 }
 
-/** The demo hub after some use: seeded, signed in (updating accounts), with a failed sign-in. */
+/** The demo hub after some use: seeded (a copy of the run's seeded hub), signed in (updating accounts), with a failed sign-in. */
 async function usedHub(kind: DbKind): Promise<TestDatabase> {
-  const hub = await freshDatabase(kind);
-  await seedDemo(hub.database);
+  const hub = await seededDatabase(kind);
   const policy = { maxFailedSignIns: 5, lockoutMinutes: 15, sessionHours: 8 };
   await signIn(hub.database, policy, 'psb-clerk', 'Dalian-2026', 'req-1');
   await signIn(hub.database, policy, 'amr-clerk', 'not-the-password', 'req-2').catch(() => {});

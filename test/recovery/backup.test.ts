@@ -23,6 +23,7 @@ import {
   type BackupSummary, createBackup, drill, listBackups, restoreBackup, scheduleBackups, verifyBackup,
 } from '../../src/recovery/backup.ts';
 import { databaseTargets, freshDatabase, type TestDatabase } from '../support/databases.ts';
+import { seedSqliteInto, seededDatabase } from '../support/seeded.ts';
 
 const key = randomBytes(32);
 const ALTERED = /the backup does not decrypt with this key, or it was altered/;
@@ -77,8 +78,7 @@ for (const { kind, skip } of databaseTargets) {
 
     before(async () => {
       work = mkdtempSync(path.join(tmpdir(), 'egov-backup-test-'));
-      hub = await freshDatabase(kind);
-      await seedDemo(hub.database);
+      hub = await seededDatabase(kind);
       await signIn(hub.database, policy, 'psb-clerk', 'Dalian-2026', 'req-1');
       await signIn(hub.database, policy, 'amr-clerk', 'not-the-password', 'req-2').catch(() => {});
       // The hub's real key files, as it makes them on first start.
@@ -455,6 +455,7 @@ describe('the egov backup and restore commands', () => {
   after(() => rmSync(folder, { recursive: true, force: true }));
 
   it('backs up, verifies, drills and restores, exiting 0, 1 or 2 with a message a person can act on', async () => {
+    await seedSqliteInto(data);
     const database = await openHubDatabase(loadConfig({ flags: { data, databaseUrl: '' } }));
     await seedDemo(database);
     await database.close();

@@ -9,6 +9,7 @@ import { openHubDatabase } from '../../src/hub/database.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { databaseTargets, freshDatabase, type TestDatabase } from '../support/databases.ts';
 import { freePort } from '../support/exchange.ts';
+import { seededDatabase } from '../support/seeded.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -116,7 +117,8 @@ for (const target of databaseTargets) {
     after(async () => { for (const c of cleanups.reverse()) await c().catch(() => {}); });
 
     async function cluster(): Promise<Cluster> {
-      const hubDb = await freshDatabase(target.kind, { migrate: false });
+      // Already seeded: the hub process's own seeding then finds the demo there.
+      const hubDb = await seededDatabase(target.kind);
       const standbyDb = await freshDatabase(target.kind, { migrate: false });
       cleanups.push(() => hubDb.close(), () => standbyDb.close());
       const c = new Cluster(hubDb, standbyDb);

@@ -14,6 +14,7 @@ import { choosePort } from '../../src/platform/ports.ts';
 import type { DbKind } from '../../src/platform/db/index.ts';
 import { demoDepartments } from '../../src/registry/demo-data.ts';
 import { freshDatabase, type TestDatabase } from './databases.ts';
+import { seededDatabase } from './seeded.ts';
 
 export const codeOf = (key: string): string => {
   const d = demoDepartments.find((x) => x.key === key);
@@ -44,7 +45,7 @@ export interface TestExchange {
  * gateways enrolled with real tokens, each with its own store of the same database kind.
  */
 export async function testExchange(kind: DbKind, hubFlags: Record<string, string> = {}): Promise<TestExchange> {
-  const hubDb = await freshDatabase(kind);
+  const hubDb = await seededDatabase(kind);
   const cleanups: (() => Promise<void>)[] = [];
   const config = loadConfig({ flags: {
     data: hubDb.dataDir, port: '0', exchangePort: '0', logLevel: 'silent', ...(hubDb.url && { databaseUrl: hubDb.url }), ...hubFlags,

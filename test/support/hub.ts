@@ -1,11 +1,11 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { type Hub, buildHubApp } from '../../src/hub/app.ts';
-import { seedDemo } from '../../src/hub/demo.ts';
 import { currentTotp } from '../../src/identity/totp.ts';
 import { loadConfig, type Config } from '../../src/platform/config.ts';
 import type { DbKind } from '../../src/platform/db/index.ts';
 import type { HttpApp } from '../../src/platform/http.ts';
 import { freshDatabase, type TestDatabase } from './databases.ts';
+import { seededDatabase } from './seeded.ts';
 
 export interface TestHub {
   app: HttpApp;
@@ -18,9 +18,8 @@ export interface TestHub {
 
 /** The hub app on a fresh database, seeded with the demo data unless told otherwise; requests are injected. */
 export async function testHub(kind: DbKind, options: { seed?: boolean; flags?: Record<string, string> } = {}): Promise<TestHub> {
-  const test = await freshDatabase(kind);
+  const test = options.seed === false ? await freshDatabase(kind) : await seededDatabase(kind);
   const config = loadConfig({ flags: { data: test.dataDir, logLevel: 'silent', ...options.flags } });
-  if (options.seed !== false) await seedDemo(test.database);
   const { app, hub } = await buildHubApp(test.database, config);
   await app.ready();
   return {
