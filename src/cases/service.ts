@@ -1,4 +1,6 @@
 import type { HubDatabase as Db } from '../hub/database.ts';
+import { derivedByKey } from '../journal/service.ts';
+import { chinaDate } from '../platform/calendar.ts';
 import { getAccount } from '../identity/service.ts';
 import type { Account } from '../identity/schema.ts';
 import { type Actor, hasRole } from '../platform/access.ts';
@@ -174,14 +176,36 @@ export async function openJointHandling(db: Db, policy: CasePolicy, actor: Actor
 
 /**
  * A case by id or reference: the full timeline for staff who may see it, the public part for its
- * applicant; nobody else learns that it exists.
+ * applicant; nobody else learns that it exists. Shared and frozen: a case page reads the case
+ * itself and again in the services it calls (what was sent, the application), so the same reader
+ * gets the same view until the journal moves, or the day does (the working days left).
  */
 export async function getCase(db: Db, policy: CasePolicy, actor: Actor, id: string): Promise<Case> {
+  let aliases = referenceOfId.get(db);
+  if (!aliases) referenceOfId.set(db, aliases = new Map());
+  const c = await caseViews(db, { policy, actor, id: aliases.get(id) ?? id });
+  if (c.id !== c.reference && !aliases.has(c.id)) {
+    aliases.set(c.id, c.reference);
+    if (aliases.size > 1000) aliases.delete(aliases.keys().next().value!);
+  }
+  return c;
+}
+
+// An id and its reference name the same case for ever, so either finds the view read by the other.
+const referenceOfId = new WeakMap<Db, Map<string, string>>();
+const policyNumbers = new WeakMap<CasePolicy, number>();
+let policies = 0;
+
+const caseViews = derivedByKey(async (db: Db, { policy, actor, id }: { policy: CasePolicy; actor: Actor; id: string }) => {
   const row = await store.getCase(db.db, id);
   const audience = row ? await audienceOf(db, actor, row) : null;
   if (!row || !audience) throw notFound(`no case ${id}`);
   return caseView(db.db, policy, row, audience);
-}
+}, 1000, ({ policy, actor, id }) => {
+  let n = policyNumbers.get(policy);
+  if (n === undefined) policyNumbers.set(policy, n = ++policies);
+  return `${n} ${chinaDate(policy.now())} ${actor.kind} ${actor.actor} ${actor.department ?? ''} ${actor.roles.join(',')} ${id}`;
+});
 
 /** Progress lookup without an account: the reference number and the applicant's name must both match. */
 export async function lookupCase(db: Db, policy: CasePolicy, reference: string, applicantName: string): Promise<Case> {

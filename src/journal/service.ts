@@ -4,6 +4,8 @@ import { entryHash } from './hash.ts';
 import { GENESIS_HASH, type ChangeContext, type JournalEntry, type JournalHead, type JournalOperation, type JournalTable } from './schema.ts';
 import * as store from './store.ts';
 
+export { derivedByKey, derivedFromJournal } from './derived.ts';
+
 /**
  * The journal is the spine of the hub: every change to its state is appended here, in the same
  * transaction as the change, chained by hash. Writes go through insertRow/updateRow/deleteRow so

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { JournalTable, JournalTables } from './schema.ts';
 
 type Db = Kysely<JournalTables>;
@@ -6,6 +6,12 @@ type Db = Kysely<JournalTables>;
 export async function lastEntry(tx: Db): Promise<Pick<JournalTable, 'seq' | 'hash' | 'epoch'> | undefined> {
   return tx.selectFrom('journal').select(['seq', 'hash', 'epoch']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
 }
+
+/**
+ * The head, for checks on every request: the same SQL on both databases, made once; a literal
+ * limit, which SQLite reads as one step back from the end of the table.
+ */
+export const headQuery = CompiledQuery.raw('select "seq", "hash" from "journal" order by "seq" desc limit 1', []) as CompiledQuery<{ seq: number; hash: string }>;
 
 export async function insertEntry(tx: Db, entry: JournalTable): Promise<void> {
   await tx.insertInto('journal').values(entry).execute();

@@ -1,7 +1,7 @@
 import { getResource } from '../catalog/service.ts';
 import { indexTokens, queryTerms } from '../catalog/search.ts';
 import type { HubDatabase as Db } from '../hub/database.ts';
-import { beginJournaledWrite } from '../journal/service.ts';
+import { beginJournaledWrite, derivedByKey } from '../journal/service.ts';
 import { type Actor, requireDepartmentRole, requireRole } from '../platform/access.ts';
 import { conflict, DomainError, invalid, notFound } from '../platform/errors.ts';
 import { checkInput } from '../platform/validation.ts';
@@ -69,8 +69,15 @@ export async function withdrawServiceItem(db: Db, actor: Actor, code: string, re
   return getServiceItem(db, code);
 }
 
-/** An item's guide: the current version, or the given one. Withdrawn items stay readable. */
+// The portal shows a guide on every visit; it changes when the item, a life event or a department does.
+const itemGuides = derivedByKey((db: Db, key: { code: string; version: number | undefined }) => loadServiceItem(db, key.code, key.version), 500, (key) => `${key.version ?? ''} ${key.code}`);
+
+/** An item's guide: the current version, or the given one. Withdrawn items stay readable. Shared by every caller until it changes, and frozen. */
 export async function getServiceItem(db: Db, code: string, version?: number): Promise<ServiceItem> {
+  return itemGuides(db, { code, version });
+}
+
+async function loadServiceItem(db: Db, code: string, version?: number): Promise<ServiceItem> {
   const row = await itemRow(db, code);
   const shown = version ?? row.version;
   const versionRow = await store.getVersion(db.db, code, shown);

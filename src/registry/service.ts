@@ -10,13 +10,18 @@ import type {
 import * as store from './store.ts';
 import type { DepartmentFilter } from './store.ts';
 import { usccProblem } from './uscc.ts';
-import { beginJournaledWrite } from '../journal/service.ts';
+import { beginJournaledWrite, derivedFromJournal } from '../journal/service.ts';
 import { checkInput } from '../platform/validation.ts';
 import { ContactInput as ContactInputSchema, DepartmentInput as DepartmentInputSchema, DepartmentPatch as DepartmentPatchSchema, Division as DivisionSchema, SystemInput as SystemInputSchema } from './schema.ts';
 
-export async function getInstance(db: Db): Promise<Instance | null> {
+// The city's names head every page.
+const cityInstance = derivedFromJournal(async (db: Db): Promise<Instance | null> => {
   const row = await store.getInstance(db.db);
   return row ? { code: row.code, nameZh: row.name_zh, nameEn: row.name_en, division: row.division_id } : null;
+});
+
+export async function getInstance(db: Db): Promise<Instance | null> {
+  return cityInstance(db);
 }
 
 export async function setUpInstance(db: Db, actor: Actor, instance: Instance): Promise<Instance> {
@@ -48,12 +53,20 @@ export async function addDivision(db: Db, actor: Actor, division: Division): Pro
   });
 }
 
+// Every staff page names departments; the directory changes a few times a year.
+const departmentDirectory = derivedFromJournal(async (db: Db) => (await store.listDepartments(db.db, {})).map(departmentFromRow));
+
+/** Departments, top-level first. Without a filter: the whole directory, shared by every request until it changes, and frozen. */
 export async function listDepartments(db: Db, filter: DepartmentFilter = {}): Promise<Department[]> {
+  if (Object.values(filter).every((v) => v === undefined)) return departmentDirectory(db);
   return (await store.listDepartments(db.db, filter)).map(departmentFromRow);
 }
 
+// The portal's front page counts them for every visitor.
+const departmentCount = derivedFromJournal((db: Db) => store.countDepartments(db.db));
+
 export async function countDepartments(db: Db): Promise<number> {
-  return store.countDepartments(db.db);
+  return departmentCount(db);
 }
 
 export async function getDepartment(db: Db, code: string): Promise<Department> {

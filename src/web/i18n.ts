@@ -14,6 +14,8 @@ export function isLang(value: unknown): value is Lang {
 export function t(lang: Lang, key: MessageKey, params: Record<string, string | number> = {}): string {
   // A key without a message (a value stored before its label existed) shows itself rather than breaking the page.
   const template = catalogs[lang][key] ?? key;
+  // Most messages have no placeholder, and a page asks for hundreds.
+  if (!template.includes('{')) return template;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
