@@ -20,26 +20,25 @@ interface Held<T> {
   value: Promise<T>;
 }
 
-// The head as read in this turn of the event loop: a page asks for several derived values at
-// once, and they share one read. Forgotten at the end of the turn, and at once when this process
-// commits, so a page rendered after a write in the same turn sees it.
+// A head read not answered yet is shared: a page asks for several derived values at once, and
+// they need one read between them. A caller arriving after it has been answered reads again, so
+// a change another process committed before a request came in is seen by it; this process's own
+// commits end the sharing at once, so a page shown after a write made here always sees it.
 const heads = new WeakMap<Kysely<any>, Promise<string>>();
 const watched = new WeakSet<Kysely<any>>();
 
 function headOf(database: WithConnection): Promise<string> {
   const db = database.db;
-  let head = heads.get(db);
-  if (head) return head;
+  const shared = heads.get(db);
+  if (shared) return shared;
   if (!watched.has(db)) {
     watched.add(db);
     database.afterCommit(() => { heads.delete(db); });
   }
-  head = db.executeQuery(store.headQuery).then(({ rows: [last] }) => (last ? `${last.seq}:${last.hash}` : '0'));
-  heads.set(db, head);
-  const read = head;
-  setImmediate(() => { if (heads.get(db) === read) heads.delete(db); });
-  // A failed read is not shared beyond the callers already waiting on it.
-  read.catch(() => { if (heads.get(db) === read) heads.delete(db); });
+  const read: Promise<string> = db.executeQuery(store.headQuery)
+    .then(({ rows: [last] }) => (last ? `${last.seq}:${last.hash}` : '0'))
+    .finally(() => { if (heads.get(db) === read) heads.delete(db); });
+  heads.set(db, read);
   return read;
 }
 

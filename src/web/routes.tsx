@@ -16,8 +16,9 @@ export async function webRoutes(app: HttpApp, hub: Hub): Promise<void> {
   const db = hub.database;
 
   app.get('/', { schema: { hide: true } }, async (request, reply) => {
-    const page = pageContext(request, 'portal', await hub.city());
-    return sendPage(reply, HomePage({ page, departmentCount: await countDepartments(db) }) as string);
+    // Together, so both are answered by one check of the journal's head.
+    const [city, departmentCount] = await Promise.all([hub.city(), countDepartments(db)]);
+    return sendPage(reply, HomePage({ page: pageContext(request, 'portal', city), departmentCount }) as string);
   });
 
   app.get('/search', { schema: { hide: true, querystring: Type.Object({ q: Type.Optional(Type.String({ maxLength: 100 })), lang: Type.Optional(Type.String()) }) } }, async (request, reply) => {

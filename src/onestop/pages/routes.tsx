@@ -56,8 +56,8 @@ export async function onestopPageRoutes(app: HttpApp, hub: Hub): Promise<void> {
   app.get('/services/:code', { schema: { hide: true, params: CodeParams } }, async (request, reply) => {
     const { code } = request.params;
     if (!Value.Check(ItemCode, code)) throw notFound(`there is no service item ${code}`);
-    const item = await getServiceItem(db, code);
-    const page = await facePage(hub, request, 'portal');
+    // Together, so both are answered by one check of the journal's head.
+    const [item, page] = await Promise.all([getServiceItem(db, code), facePage(hub, request, 'portal')]);
     return sendPage(reply, ServiceItemPage({ page, item }) as string);
   });
 
