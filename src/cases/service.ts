@@ -1,4 +1,4 @@
-import type { HubDatabase as Db } from '../hub/database.ts';
+import type { HubDatabase as Db, HubTx } from '../hub/database.ts';
 import { derivedByKey } from '../journal/service.ts';
 import { chinaDate } from '../platform/calendar.ts';
 import { getAccount } from '../identity/service.ts';
@@ -12,7 +12,7 @@ import {
 import type { ActionInput, AssignInput, Case, CaseFilter, CaseInput, CaseRow, CaseSummary, JointInput, NoteInput, TransferInput } from './schema.ts';
 import { visibilities } from './schema.ts';
 import * as store from './store.ts';
-import { caseTypes } from './types.ts';
+import { type CaseTypeDef, caseTypes } from './types.ts';
 
 /**
  * The case engine: applications now, letters, disclosure requests and rectifications later, all
@@ -31,6 +31,21 @@ export { applicationType, caseTypes, defineCaseType, rectificationType, type Cas
  * administrator may register one for their own department (an application made at the counter).
  */
 export async function createCase(db: Db, policy: CasePolicy, actor: Actor, input: CaseInput): Promise<Case> {
+  const checked = await checkNewCase(db, actor, input);
+  return inWrite(db, policy, actor, async (w) => viewFor(w, (await openIn(w, checked)).id));
+}
+
+interface CheckedCase {
+  type: CaseTypeDef;
+  subject: string;
+  applicant: string;
+  applicantName: string;
+  department: string;
+  timeLimit: number;
+  key: string | undefined;
+}
+
+async function checkNewCase(db: Db, actor: Actor, input: CaseInput): Promise<CheckedCase> {
   const type = caseTypes[input.type];
   if (!type) throw invalid(`there is no case type ${input.type}; the types are ${Object.keys(caseTypes).join(', ')}`, { field: 'type' });
   const subject = requiredText(input.subject, 'subject', 200, 'the subject');
@@ -42,43 +57,63 @@ export async function createCase(db: Db, policy: CasePolicy, actor: Actor, input
   if (!hasRole(actor, 'platform_admin') && !(actor.department === department && hasRole(actor, 'clerk', 'dept_admin'))) {
     throw forbidden('only the portal, or a clerk of the handling department, can open a case for it', { department });
   }
-  return inWrite(db, policy, actor, async (w) => {
-    const earlier = await repeated(w, input.idempotencyKey, (e) => e.kind === 'created');
-    if (earlier) return viewFor(w, earlier.case_id);
-    const year = w.today.slice(0, 4);
-    const n = await store.nextInSequence(w.tx, actor, `${policy.referencePrefix}-${year}`);
-    const row = await insertCase(w, {
-      type, reference: `${policy.referencePrefix}-${year}-${String(n).padStart(6, '0')}`, subject, applicant, applicantName, department,
-      parent: null, timeLimit: input.timeLimit ?? type.timeLimit, key: input.idempotencyKey,
-    });
-    return viewFor(w, row.id);
-  });
+  return { type, subject, applicant, applicantName, department, timeLimit: input.timeLimit ?? type.timeLimit, key: input.idempotencyKey };
+}
+
+async function openIn(w: Write, c: CheckedCase): Promise<CaseRow> {
+  const earlier = await repeated(w, c.key, (e) => e.kind === 'created');
+  if (earlier) return (await store.getCase(w.tx, earlier.case_id))!;
+  const year = w.today.slice(0, 4);
+  const n = await store.nextInSequence(w.tx, w.actor, `${w.policy.referencePrefix}-${year}`);
+  return insertCase(w, { ...c, reference: `${w.policy.referencePrefix}-${year}-${String(n).padStart(6, '0')}`, parent: null });
+}
+
+/**
+ * An application as the one window opens it, in one transaction with the rows that go with it,
+ * so a failure at any step leaves none of it behind. `write` runs in that transaction and calls
+ * `open` when it has checked that the application was not opened before: the case, and with
+ * `joint` (a life event, 一件事) its acceptance by the portal (一窗受理) and one task per
+ * department.
+ */
+export async function openApplication<T>(
+  db: Db, policy: CasePolicy, actor: Actor, input: CaseInput, joint: { note: string; tasks: JointInput['tasks'] } | null,
+  write: (tx: HubTx, open: () => Promise<{ case: CaseRow; tasks: CaseRow[] }>) => Promise<T>,
+): Promise<T> {
+  const checked = await checkNewCase(db, actor, input);
+  const tasks = joint ? await checkTasks(db, joint) : null;
+  return inWrite(db, policy, actor, (w) => write(w.tx, async () => {
+    const opened = await openIn(w, checked);
+    if (!tasks) return { case: opened, tasks: [] };
+    await actIn(w, opened.id, { action: 'accept', note: joint!.note });
+    return { case: (await store.getCase(w.tx, opened.id))!, tasks: await openJointIn(w, opened.id, tasks) };
+  }));
 }
 
 /** Takes one of the case type's actions: accept, request_supplement, approve, withdraw… */
 export async function actOnCase(db: Db, policy: CasePolicy, actor: Actor, id: string, input: ActionInput): Promise<Case> {
+  return inWrite(db, policy, actor, async (w) => viewFor(w, (await actIn(w, id, input)).id));
+}
+
+async function actIn(w: Write, id: string, input: ActionInput): Promise<CaseRow> {
   checkKey(input.idempotencyKey);
   const note = input.note?.trim() || null;
   if (note && note.length > 4000) throw invalid('the note is longer than 4000 characters', { field: 'note' });
-  return inWrite(db, policy, actor, async (w) => {
-    const row = await caseForWrite(w, id);
-    const type = typeOf(row);
-    const def = type.actions[input.action];
-    if (!def || def.by === 'engine') {
-      const names = Object.entries(type.actions).filter(([, a]) => a.by !== 'engine').map(([name]) => name);
-      throw invalid(`a ${type.code} case has no action ${input.action}; its actions are ${names.join(', ')}`, { field: 'action' });
-    }
-    requireRight(actor, row, def.by);
-    if (await repeated(w, input.idempotencyKey, (e) => e.case_id === row.id && e.action === input.action)) return viewFor(w, row.id);
-    checkTransition(row, input.action);
-    if (def.needsNote && !note) throw invalid(`${input.action} needs a note saying why, or what exactly is needed`, { field: 'note' });
-    if (row.parent_id && def.by === 'applicant' && type.states[def.to]!.outcome === 'withdrawn') {
-      const parent = (await store.getCase(w.tx, row.parent_id))!;
-      throw conflict(`case ${row.reference} is one task of the joint application ${parent.reference}; withdraw that one instead`, { field: 'action' });
-    }
-    await applyAction(w, row, input.action, { note, key: input.idempotencyKey });
-    return viewFor(w, row.id);
-  });
+  const row = await caseForWrite(w, id);
+  const type = typeOf(row);
+  const def = type.actions[input.action];
+  if (!def || def.by === 'engine') {
+    const names = Object.entries(type.actions).filter(([, a]) => a.by !== 'engine').map(([name]) => name);
+    throw invalid(`a ${type.code} case has no action ${input.action}; its actions are ${names.join(', ')}`, { field: 'action' });
+  }
+  requireRight(w.actor, row, def.by);
+  if (await repeated(w, input.idempotencyKey, (e) => e.case_id === row.id && e.action === input.action)) return row;
+  checkTransition(row, input.action);
+  if (def.needsNote && !note) throw invalid(`${input.action} needs a note saying why, or what exactly is needed`, { field: 'note' });
+  if (row.parent_id && def.by === 'applicant' && type.states[def.to]!.outcome === 'withdrawn') {
+    const parent = (await store.getCase(w.tx, row.parent_id))!;
+    throw conflict(`case ${row.reference} is one task of the joint application ${parent.reference}; withdraw that one instead`, { field: 'action' });
+  }
+  return applyAction(w, row, input.action, { note, key: input.idempotencyKey });
 }
 
 export async function addNote(db: Db, policy: CasePolicy, actor: Actor, id: string, input: NoteInput): Promise<Case> {
@@ -143,6 +178,14 @@ export async function transferCase(db: Db, policy: CasePolicy, actor: Actor, id:
  * closes by itself when the tasks decide it (engine.ts, settleParent).
  */
 export async function openJointHandling(db: Db, policy: CasePolicy, actor: Actor, id: string, input: JointInput): Promise<Case> {
+  const tasks = await checkTasks(db, input);
+  return inWrite(db, policy, actor, async (w) => {
+    await openJointIn(w, id, tasks);
+    return viewFor(w, id);
+  });
+}
+
+async function checkTasks(db: Db, input: JointInput): Promise<JointInput['tasks']> {
   const tasks = Array.isArray(input.tasks) ? input.tasks : [];
   if (tasks.length < 1 || tasks.length > 20) throw invalid('joint handling needs 1 to 20 tasks, one per department', { field: 'tasks' });
   const seen = new Set<string>();
@@ -153,23 +196,26 @@ export async function openJointHandling(db: Db, policy: CasePolicy, actor: Actor
     if (t.subject !== undefined) requiredText(t.subject, `tasks[${i}].subject`, 200, 'the task\'s subject');
     checkTimeLimit(t.timeLimit, `tasks[${i}].timeLimit`);
   }
-  return inWrite(db, policy, actor, async (w) => {
-    const row = await caseForWrite(w, id);
-    const type = typeOf(row);
-    requireStaffOf(actor, row);
-    if (!type.joint) throw conflict(`${type.code} cases are not handled jointly`);
-    if (row.parent_id) throw conflict(`case ${row.reference} is itself a task of a joint case`);
-    checkTransition(row, type.joint.open);
-    const created: CaseRow[] = [];
-    for (const [i, t] of tasks.entries()) {
-      created.push(await insertCase(w, {
-        type, reference: `${row.reference}-${i + 1}`, subject: t.subject?.trim() ?? row.subject, applicant: row.applicant,
-        applicantName: row.applicant_name, department: t.department, parent: row.id, timeLimit: t.timeLimit ?? type.timeLimit,
-      }));
-    }
-    await applyAction(w, row, type.joint.open, { detail: { tasks: created.map((c) => ({ reference: c.reference, department: c.department_id })) } });
-    return viewFor(w, row.id);
-  });
+  return tasks;
+}
+
+/** Makes the case the parent of the tasks; returns them. */
+async function openJointIn(w: Write, id: string, tasks: JointInput['tasks']): Promise<CaseRow[]> {
+  const row = await caseForWrite(w, id);
+  const type = typeOf(row);
+  requireStaffOf(w.actor, row);
+  if (!type.joint) throw conflict(`${type.code} cases are not handled jointly`);
+  if (row.parent_id) throw conflict(`case ${row.reference} is itself a task of a joint case`);
+  checkTransition(row, type.joint.open);
+  const created: CaseRow[] = [];
+  for (const [i, t] of tasks.entries()) {
+    created.push(await insertCase(w, {
+      type, reference: `${row.reference}-${i + 1}`, subject: t.subject?.trim() ?? row.subject, applicant: row.applicant,
+      applicantName: row.applicant_name, department: t.department, parent: row.id, timeLimit: t.timeLimit ?? type.timeLimit,
+    }));
+  }
+  await applyAction(w, row, type.joint.open, { detail: { tasks: created.map((c) => ({ reference: c.reference, department: c.department_id })) } });
+  return created;
 }
 
 // ——— Reading ———

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { type CasePolicy, actOnCase, createCase, getCase, openJointHandling } from '../cases/service.ts';
+import { type CasePolicy, actOnCase, getCase, openApplication } from '../cases/service.ts';
 import type { Case } from '../cases/schema.ts';
 import type { HubDatabase as Db } from '../hub/database.ts';
 import type { Person } from '../identity/people.service.ts';
 import { beginJournaledWrite } from '../journal/service.ts';
 import { type Actor, hasRole, systemActor } from '../platform/access.ts';
-import { DomainError, conflict, forbidden, invalid, notFound } from '../platform/errors.ts';
+import { conflict, forbidden, invalid, notFound } from '../platform/errors.ts';
 import type { AnswerProblem, Answers } from './answers.ts';
 import type { Application, ApplicationRow, Draft, FileInfo, PrefillSource } from './applications.schema.ts';
 import { draftProblems, fileInfo, getDraft, questionsOf, targetOf } from './applications.service.ts';
@@ -37,7 +37,8 @@ export const caseDays = (items: readonly Pick<ServiceItem, 'timeLimit'>[]): numb
  * Sends the draft. Everything is checked again (answers against the item's form, uploads of
  * required materials, the declaration, the item still in force); then the case opens, and for a
  * life event its parent is accepted by the portal (一窗受理) and handed to one task per
- * department. Each step is idempotent, so sending again after a failure half-way completes it.
+ * department, all in one transaction with the application and the draft's new state: a failure
+ * anywhere leaves the draft as it was, to be sent again.
  */
 export async function submitApplication(db: Db, policy: CasePolicy, actor: Actor, person: Person, id: string, input: { declared: boolean }): Promise<Submitted> {
   if (actor.kind !== 'person' || actor.actor !== `person:${person.id}`) throw forbidden('applications are sent by the signed-in applicant');
@@ -54,18 +55,19 @@ export async function submitApplication(db: Db, policy: CasePolicy, actor: Actor
   }
 
   const portal = systemActor('portal', actor.requestId);
-  const lead = target.items[0]!;
-  let parent = await createCase(db, policy, portal, {
-    type: 'application', subject: target.nameZh.slice(0, 200), applicant: actor.actor, applicantName: person.name.slice(0, 100),
-    department: lead.department.code, timeLimit: caseDays(target.items), idempotencyKey: draft.id,
-  });
   const groups = byDepartment(target.items);
-  if (target.kind === 'life_event') parent = await fanOut(db, policy, portal, parent, draft.id, groups);
-
-  await db.transaction(async (tx) => {
-    await beginJournaledWrite(tx);
+  const joint = target.kind === 'life_event' ? {
+    note: '一件事联办：由政务服务网统一受理，分送各部门办理',
+    tasks: [...groups].map(([department, items]) => ({ department, subject: items.map((i) => i.nameZh).join('、').slice(0, 200), timeLimit: caseDays(items) })),
+  } : null;
+  const caseId = await openApplication(db, policy, portal, {
+    type: 'application', subject: target.nameZh.slice(0, 200), applicant: actor.actor, applicantName: person.name.slice(0, 100),
+    department: target.items[0]!.department.code, timeLimit: caseDays(target.items), idempotencyKey: draft.id,
+  }, joint, async (tx, open) => {
+    // Sent a moment ago, by a second click or another tab: the case that one opened.
     const row = (await store.getDraft(tx, id))!;
-    if (row.state === 'submitted') return;
+    if (row.state === 'submitted') return row.case_id!;
+    const opened = await open();
     const now = new Date().toISOString();
     const record = (caseId: string, items: readonly ServiceItem[]) => {
       const keys = new Set(questionsOf(items).map((q) => q.field.key));
@@ -76,11 +78,12 @@ export async function submitApplication(db: Db, policy: CasePolicy, actor: Actor
         prefilled: JSON.stringify(pick(draft.prefilled)), consent_at: draft.consentAt, submitted_at: now,
       });
     };
-    await record(parent.id, target.items);
-    for (const child of parent.children) await record(child.id, groups.get(child.department) ?? []);
-    await store.updateDraft(tx, actor, id, { state: 'submitted', case_id: parent.id, submitted_at: now, updated_at: now });
+    await record(opened.case.id, target.items);
+    for (const task of opened.tasks) await record(task.id, groups.get(task.department_id) ?? []);
+    await store.updateDraft(tx, actor, id, { state: 'submitted', case_id: opened.case.id, submitted_at: now, updated_at: now });
+    return opened.case.id;
   });
-  return { draft: await getDraft(db, actor, id), case: await getCase(db, policy, actor, parent.id) };
+  return { draft: await getDraft(db, actor, id), case: await getCase(db, policy, actor, caseId) };
 }
 
 /** Items by the department that handles them, in the order the life event lists them. */
@@ -88,32 +91,6 @@ function byDepartment(items: readonly ServiceItem[]): Map<string, ServiceItem[]>
   const groups = new Map<string, ServiceItem[]>();
   for (const item of items) groups.set(item.department.code, [...(groups.get(item.department.code) ?? []), item]);
   return groups;
-}
-
-/**
- * A life event's parent case goes to joint handling with one task per department. The engine
- * opens joint handling from the accepted state only, so the portal accepts the parent first (the
- * one window's intake of a 一件事); each department then accepts its own task.
- */
-async function fanOut(db: Db, policy: CasePolicy, portal: Actor, parent: Case, draftId: string, groups: Map<string, ServiceItem[]>): Promise<Case> {
-  let current = parent;
-  if (current.state === 'submitted') {
-    current = await actOnCase(db, policy, portal, current.id, { action: 'accept', note: '一件事联办：由政务服务网统一受理，分送各部门办理', idempotencyKey: `${draftId}:accept` });
-  }
-  if (current.children.length > 0) return current;
-  const tasks = [...groups].map(([department, items]) => ({
-    department, subject: items.map((i) => i.nameZh).join('、').slice(0, 200), timeLimit: caseDays(items),
-  }));
-  try {
-    return await openJointHandling(db, policy, portal, current.id, { tasks });
-  } catch (error) {
-    // A second submission at the same moment opened it first.
-    if (error instanceof DomainError && error.code === 'conflict') {
-      const now = await getCase(db, policy, portal, current.id);
-      if (now.children.length > 0) return now;
-    }
-    throw error;
-  }
 }
 
 // ——— What was sent ———

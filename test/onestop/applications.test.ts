@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { getCase, casePolicy, listApplicantCases } from '../../src/cases/service.ts';
+import { randomUUID } from 'node:crypto';
+import { getCase, casePolicy, createCase, listApplicantCases } from '../../src/cases/service.ts';
 import { type Person, personActor, registerPerson } from '../../src/identity/people.service.ts';
 import { applyEntries, readEntries } from '../../src/journal/service.ts';
 import { checkAnswer, normaliseDate, normaliseNumber, MAX_TEXT } from '../../src/onestop/answers.ts';
@@ -16,7 +17,7 @@ import { applicationOfCase, fileForDownload, submitApplication } from '../../src
 import { MAX_NAME, checkUpload, displayName, sniffMediaType } from '../../src/onestop/uploads.ts';
 import { checkForm } from '../../src/onestop/validation.ts';
 import type { Actor } from '../../src/platform/access.ts';
-import { loadCalendar } from '../../src/platform/calendar.ts';
+import { chinaDate, loadCalendar } from '../../src/platform/calendar.ts';
 import { DomainError } from '../../src/platform/errors.ts';
 import { seedDemo } from '../../src/hub/demo.ts';
 import { databaseTargets, freshDatabase, type TestDatabase } from '../support/databases.ts';
@@ -284,6 +285,37 @@ for (const target of databaseTargets) {
       const photo = draft.files[0]!;
       assert.equal((await fileForDownload(test.database, policy, staff('psb-clerk'), photo.id)).file.id, photo.id);
       await assert.rejects(fileForDownload(test.database, policy, staff('amr-clerk'), photo.id), (error: unknown) => (error as DomainError).code === 'not_found');
+    });
+
+    it('leaves nothing behind when a step of sending a life event fails, and opens it whole when sent again', async () => {
+      const { person, actor } = await applicant('赵敏');
+      const draft = await completed(actor, { kind: 'life_event', code: 'newborn' });
+      const db = test.database.db;
+      // A case already holding the first task's reference: sending fails after the parent case was
+      // opened and accepted, when the tasks are made.
+      const other = await createCase(test.database, policy, staff('psb-clerk'), { type: 'application', subject: '占位', applicant: 'x', applicantName: '占位', department: PSB_CODE() });
+      const year = chinaDate(new Date()).slice(0, 4);
+      const last = (await db.selectFrom('case_sequences').select('last').where('id', '=', `DL-${year}`).executeTakeFirstOrThrow()).last;
+      const parentReference = `DL-${year}-${String(Number(last) + 1).padStart(6, '0')}`;
+      const row = await db.selectFrom('cases').selectAll().where('id', '=', other.id).executeTakeFirstOrThrow();
+      const blocker = randomUUID();
+      await db.insertInto('cases').values({ ...row, id: blocker, reference: `${parentReference}-1` }).execute();
+      const counts = async () => Promise.all(['cases', 'case_events', 'applications', 'journal'].map(async (table) =>
+        Number((await db.selectFrom(table as 'cases').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)));
+      const before = await counts();
+
+      await assert.rejects(submitApplication(test.database, policy, actor, person, draft.id, { declared: true }));
+      assert.deepEqual(await counts(), before, 'no case, event, application or journal entry was left');
+      assert.equal((await getDraft(test.database, actor, draft.id)).state, 'open', 'still a draft, to be sent again');
+      assert.deepEqual(await listApplicantCases(test.database, policy, actor, actor.actor), []);
+
+      await db.deleteFrom('cases').where('id', '=', blocker).execute();
+      const sent = await submitApplication(test.database, policy, actor, person, draft.id, { declared: true });
+      assert.equal(sent.case.reference, parentReference);
+      assert.equal(sent.case.state, 'joint_handling');
+      assert.ok(sent.case.children.length >= 2);
+      for (const task of sent.case.children) assert.ok(await applicationOfCase(test.database, policy, staff('admin'), task.reference), task.reference);
+      assert.equal(sent.draft.state, 'submitted');
     });
 
     it('carries a 5 MB upload through the journal: a replay reproduces it byte for byte', async () => {
