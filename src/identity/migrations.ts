@@ -81,4 +81,9 @@ export const identityMigrations: MigrationSet = {
       .addColumn('expires_at', 'text', (c) => c.notNull())
       .execute();
   },
+  async '0016-people-name-changes'(db) {
+    // Corrections of the name a real-name check refused; capped, so an account cannot be used to
+    // try names against an ID number in the registers.
+    await db.schema.alterTable('people').addColumn('name_changes', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  },
 };

@@ -11,22 +11,25 @@ import { registerUploadParsing, uploadsIn } from '../onestop/pages/apply-routes.
 import { supplementCase } from '../onestop/submissions.service.ts';
 import type { Hub } from '../hub/app.ts';
 import { exchangeUserId, portalExchange } from '../onestop/exchange-client.ts';
+import type { Actor } from '../platform/access.ts';
 import { DomainError, errorCodes } from '../platform/errors.ts';
 import type { HttpApp } from '../platform/http.ts';
 import { departmentNames, facePage } from '../web/department-pages.ts';
 import { type FieldError, type FormFields, field, formErrorsOf } from '../web/forms.ts';
-import type { MessageKey } from '../web/i18n.ts';
+import { type MessageKey, t, translator } from '../web/i18n.ts';
 import { sendPage } from '../web/page-context.ts';
-import { MyCasePage, MyPage } from './pages/my.tsx';
+import { MyCasePage, MyPage, type MyPageProps } from './pages/my.tsx';
 import { TrackPage, type TrackValues } from './pages/track.tsx';
 import { personOrRedirect } from './person-auth.ts';
-import { type RealNameOutcome, normaliseName, verifyPerson } from './people.service.ts';
+import { registrationError } from './people.routes.ts';
+import { type Person, type RealNameOutcome, type RegistrationProblem, correctName, normaliseName, verifyPerson } from './people.service.ts';
 import { realNameCheck } from './real-name.ts';
 
 const FormBody = Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())]));
 const MyQuery = Type.Object({
   registered: Type.Optional(Type.String({ maxLength: 20 })),
   verify: Type.Optional(Type.String({ maxLength: 20 })),
+  name: Type.Optional(Type.String({ maxLength: 20 })),
   lang: Type.Optional(Type.String()),
 });
 const RefParams = Type.Object({ reference: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -48,9 +51,7 @@ export async function myRoutes(app: HttpApp, hub: Hub): Promise<void> {
   const maxBytes = hub.config.uploadMaxBytes;
   const check = realNameCheck(exchange);
 
-  app.get('/my', { schema: { hide: true, querystring: MyQuery } }, async (request, reply) => {
-    const auth = personOrRedirect(request, reply);
-    if (!auth) return reply;
+  async function renderMy(request: FastifyRequest, auth: { actor: Actor; person: Person }, state: { notice: MyPageProps['notice']; name?: { value: string; errors: FieldError[] } }): Promise<string> {
     // The exchange records lookups made on a citizen's behalf under their ID number; enterprises have no such record.
     const userId = auth.person.kind === 'citizen' ? exchangeUserId(auth.person.idNumber) : null;
     const [cases, names, page, lookups, messages, unread, drafts] = await Promise.all([
@@ -58,14 +59,45 @@ export async function myRoutes(app: HttpApp, hub: Hub): Promise<void> {
       userId ? subjectAccess(db, userId) : Promise.resolve(null),
       listNotifications(db, auth.actor, { limit: MESSAGES_ON_MY + 1 }), countUnread(db, auth.actor), listOpenDrafts(db, auth.actor),
     ]);
-    const { registered, verify } = request.query;
-    const shown = isOutcome(registered) ? { key: `my.notice.registered.${registered}`, outcome: registered } : isOutcome(verify) ? { key: `my.notice.verify.${verify}`, outcome: verify } : null;
-    return sendPage(reply, MyPage({
-      page, person: auth.person, cases, departmentNames: names, lookups, verificationAvailable: exchange !== null,
+    return MyPage({
+      // Shown after a refused correction too: its links (the language switch) lead to /my, never to the form's address.
+      page: { ...page, path: '/my', query: '' }, person: auth.person, cases, departmentNames: names, lookups, verificationAvailable: exchange !== null,
       drafts: drafts.map((d) => ({ ...d, continueAt: `/${d.subjectKind === 'item' ? 'services' : 'life-events'}/${encodeURIComponent(d.subjectCode)}/apply` })),
       messages: MessageList({ page, messages: messages.slice(0, MESSAGES_ON_MY), unread, more: messages.length > MESSAGES_ON_MY }),
-      notice: shown && { text: page.t(shown.key as MessageKey), ok: shown.outcome === 'verified' },
-    }) as string);
+      notice: state.notice, name: state.name ?? { value: auth.person.name, errors: [] },
+    }) as string;
+  }
+
+  app.get('/my', { schema: { hide: true, querystring: MyQuery } }, async (request, reply) => {
+    const auth = personOrRedirect(request, reply);
+    if (!auth) return reply;
+    const { registered, verify, name } = request.query;
+    const shown = isOutcome(registered) ? { key: `my.notice.registered.${registered}`, outcome: registered }
+      : isOutcome(verify) ? { key: `my.notice.verify.${verify}`, outcome: verify }
+        : name === 'changed' ? { key: 'my.notice.name.changed', outcome: 'unavailable' } : null;
+    return sendPage(reply, renderMy(request, auth, { notice: shown && { text: t(request.lang, shown.key as MessageKey), ok: shown.outcome === 'verified' } }));
+  });
+
+  app.post('/my/name', { schema: { hide: true, body: FormBody } }, async (request, reply) => {
+    const auth = personOrRedirect(request, reply);
+    if (!auth) return reply;
+    const typed = field(request.body as FormFields, 'name') ?? '';
+    let person: Person;
+    try {
+      person = await correctName(db, auth.actor, auth.person.id, typed);
+    } catch (error) {
+      if (!(error instanceof DomainError) || (error.code !== 'invalid_input' && error.code !== 'conflict')) throw error;
+      const problem = { field: 'name', code: (error.detail as { problem?: string } | undefined)?.problem ?? 'format', message: error.message } as RegistrationProblem;
+      const errors = [{ ...registrationError(translator(request.lang), auth.person.kind, problem), field: 'name-correction' }];
+      return sendPage(reply, renderMy(request, auth, { notice: null, name: { value: typed, errors } }), 400);
+    }
+    if (!exchange) return reply.redirect('/my?name=changed', 303);
+    // Checked at once: the name was corrected to be checked.
+    const { outcome } = await verifyPerson(db, auth.actor, person.id, check).catch((error: unknown) => {
+      request.log.warn({ err: error }, 'real-name verification failed');
+      return { outcome: 'unavailable' as const };
+    });
+    return reply.redirect(`/my?verify=${outcome}`, 303);
   });
 
   app.post('/my/verify', { schema: { hide: true, body: FormBody } }, async (request, reply) => {

@@ -154,7 +154,7 @@ export async function peopleRoutes(app: HttpApp, hub: Hub): Promise<void> {
 }
 
 /** A registration problem in the person's language, linked to its field. */
-function registrationError(t: Translate, kind: PersonKind, p: RegistrationProblem): FieldError {
+export function registrationError(t: Translate, kind: PersonKind, p: RegistrationProblem): FieldError {
   const subject = p.field === 'idNumber' && kind === 'enterprise' ? 'uscc' : p.field === 'name' && kind === 'enterprise' ? 'enterpriseName' : p.field;
   const key = `people.error.${subject}.${p.code}` as MessageKey;
   const message = t(key);

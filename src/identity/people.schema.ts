@@ -31,6 +31,8 @@ export interface PersonRow {
   created_at: string;
   updated_at: string;
   last_sign_in_at: string | null;
+  /** Times the holder corrected the name after a failed real-name check (at most MAX_NAME_CHANGES). */
+  name_changes: number;
 }
 
 export interface PersonSessionRow {

@@ -29,6 +29,8 @@ export interface Person {
   createdAt: string;
   /** An enterprise's contact person; null for citizens. */
   contactName: string | null;
+  /** How many more times the holder may correct the name a real-name check refused. */
+  nameChangesLeft: number;
 }
 
 export type RegistrationField = 'kind' | 'name' | 'idNumber' | 'contactName' | 'phone' | 'email' | 'password';
@@ -66,6 +68,12 @@ export function normaliseName(typed: string): string {
     .replace(/(?<=[\u3400-\u9fff])\.(?=[\u3400-\u9fff])/g, '·');
 }
 
+function problemOfName(kind: PersonKind, name: string): { code: 'missing' | 'tooLong'; message: string } | null {
+  if (!name) return { code: 'missing', message: kind === 'enterprise' ? 'the enterprise\'s name is missing' : 'the name is missing' };
+  if (name.length > MAX_NAME[kind]) return { code: 'tooLong', message: `the name is longer than ${MAX_NAME[kind]} characters` };
+  return null;
+}
+
 /**
  * Every problem of a registration at once (the error summary lists them all), and the values as
  * they will be stored. Does not look at the database: a number already taken is found later.
@@ -77,8 +85,8 @@ export function registrationProblems(input: RegistrationInput, now?: Date): { va
   if (!(personKinds as readonly string[]).includes(kind)) add('kind', 'missing', 'choose citizen or enterprise');
   const enterprise = kind === 'enterprise';
   const name = normaliseName(input.name ?? '');
-  if (!name) add('name', 'missing', enterprise ? 'the enterprise\'s name is missing' : 'the name is missing');
-  else if (name.length > MAX_NAME[enterprise ? 'enterprise' : 'citizen']) add('name', 'tooLong', `the name is longer than ${MAX_NAME[enterprise ? 'enterprise' : 'citizen']} characters`);
+  const nameProblem = problemOfName(enterprise ? 'enterprise' : 'citizen', name);
+  if (nameProblem) add('name', nameProblem.code, nameProblem.message);
   const number = enterprise ? checkUscc(input.idNumber ?? '') : checkIdNumber(input.idNumber ?? '', now);
   if (number.problem) add('idNumber', number.problem, enterprise ? `unified social credit code: ${number.detail}` : `ID number: ${number.detail}`);
   const contactName = enterprise ? normaliseName(input.contactName ?? '') : null;
@@ -124,7 +132,7 @@ export async function registerPerson(db: Db, input: RegistrationInput, requestId
     const row = await store.insertPerson(tx, contextOf(id, requestId), {
       id, kind: value.kind, id_number: value.idNumber, name: value.name, contact_name: value.contactName, phone: value.phone,
       email: value.email, password_hash: passwordHash, verification: 'unverified', verified_at: null,
-      failed_sign_ins: 0, locked_until: null, created_at: now, updated_at: now, last_sign_in_at: null,
+      failed_sign_ins: 0, locked_until: null, created_at: now, updated_at: now, last_sign_in_at: null, name_changes: 0,
     });
     return personFromRow(row);
   });
@@ -269,6 +277,35 @@ export async function verifyPerson(db: Db, actor: Actor, id: string, check: Real
   return { person: personFromRow(row), outcome };
 }
 
+/** Corrections of the name an account may make; after them, a service counter with the ID card. */
+export const MAX_NAME_CHANGES = 3;
+
+/**
+ * Corrects the name of an account the registers did not confirm (a typing mistake at
+ * registration would otherwise lock its holder out of everything that needs a verified name).
+ * The account is unverified again until the next check. A verified name is the register's and
+ * is not changed here; and an account corrects its name at most MAX_NAME_CHANGES times, so it
+ * cannot be used to try names against an ID number.
+ */
+export async function correctName(db: Db, actor: Actor, id: string, typed: string): Promise<Person> {
+  if (actor.actor !== `person:${id}`) throw forbidden('only the account holder can correct the account\'s name');
+  const name = normaliseName(typed);
+  return db.transaction(async (tx) => {
+    await beginJournaledWrite(tx);
+    const row = await store.getPerson(tx, id);
+    if (!row) throw notFound(`no account ${id}`);
+    const problem = problemOfName(row.kind, name);
+    if (problem) throw invalid(problem.message, { field: 'name', problem: problem.code });
+    if (row.verification === 'verified') throw conflict('the name of a verified account is the one in the register and cannot be changed', { field: 'name', problem: 'verified' });
+    if (row.name_changes >= MAX_NAME_CHANGES) {
+      throw conflict(`the name has been corrected ${MAX_NAME_CHANGES} times already; bring your ID card (or business licence) to a service counter to have it corrected`, { field: 'name', problem: 'tooManyChanges' });
+    }
+    if (name === row.name) return personFromRow(row);
+    const now = new Date().toISOString();
+    return personFromRow((await store.updatePerson(tx, actor, id, { name, verification: 'unverified', verified_at: null, name_changes: row.name_changes + 1, updated_at: now }))!);
+  });
+}
+
 // ——— Mappers ———
 
 function contextOf(personId: string, requestId: string | null) {
@@ -279,5 +316,6 @@ function personFromRow(row: PersonRow): Person {
   return {
     id: row.id, kind: row.kind, name: row.name, idNumber: row.id_number, phone: row.phone, email: row.email,
     verification: row.verification, verifiedAt: row.verified_at, createdAt: row.created_at, contactName: row.contact_name,
+    nameChangesLeft: Math.max(0, MAX_NAME_CHANGES - row.name_changes),
   };
 }

@@ -354,5 +354,53 @@ for (const target of databaseTargets) {
       assert.equal(again.headers.location, '/my?verify=verified');
       assert.match((await b.request('GET', again.headers.location)).body, new RegExp(`class="notice ok" role="status">${zh('my.notice.verify.verified')}`));
     });
+
+    it('lets a person whose name the register refused correct it, checks it at once, and stops after three corrections', async () => {
+      const id = citizenId();
+      population.set(id, '郑晓薇');
+      const b = browser(hub.app);
+      assert.equal((await register(b, { kind: 'citizen', name: '郑小薇', idNumber: id, phone: mobile(), password: PERSON_PASSWORD })).headers.location, '/my?registered=failed');
+      const my = await b.request('GET', '/my');
+      assert.match(my.body, /<form method="post" action="\/my\/name"/);
+      assert.match(my.body, /id="name-correction" name="name" value="郑小薇"/);
+
+      const empty = await b.request('POST', '/my/name', { _csrf: b.csrf!, name: '  ' });
+      assert.equal(empty.statusCode, 400);
+      assert.match(empty.body, /<title>错误：/);
+      assert.match(empty.body, new RegExp(`href="#name-correction">${zh('people.error.name.missing')}`));
+      assert.match(empty.body, /id="name-correction" name="name" value=""[^>]*aria-invalid="true"/);
+      assert.match(empty.body, /href="\/my\?lang=en"/, 'the language switch leads to the page, not to the form\'s address');
+
+      // Two wrong guesses and a right one: each is checked against the register at once.
+      for (const wrong of ['郑晓微', '郑肖薇']) {
+        assert.equal((await b.request('POST', '/my/name', { _csrf: b.csrf!, name: wrong })).headers.location, '/my?verify=failed');
+      }
+      const corrected = await b.request('POST', '/my/name', { _csrf: b.csrf!, name: ' 郑 晓薇 ' });
+      assert.equal(corrected.headers.location, '/my?verify=verified');
+      const verified = await b.request('GET', '/my');
+      assert.match(verified.body, /data-state="verified"/);
+      assert.match(verified.body, /<td>郑晓薇<\/td>/);
+      assert.ok(!verified.body.includes('action="/my/name"'), 'a verified name is not corrected online');
+      const locked = await b.request('POST', '/my/name', { _csrf: b.csrf!, name: '别的名字' });
+      assert.equal(locked.statusCode, 400);
+      assert.match(locked.body, new RegExp(zh('people.error.name.verified')));
+
+      // Another account that never matches: after three corrections it is sent to a counter.
+      const other = citizenId();
+      population.set(other, '孙倩');
+      const c = browser(hub.app);
+      await register(c, { kind: 'citizen', name: '孙茜', idNumber: other, phone: mobile(), password: PERSON_PASSWORD });
+      await c.request('GET', '/my');
+      for (const wrong of ['孙芊', '孙纤', '孙谦']) {
+        assert.equal((await c.request('POST', '/my/name', { _csrf: c.csrf!, name: wrong })).headers.location, '/my?verify=failed');
+      }
+      const fourth = await c.request('POST', '/my/name', { _csrf: c.csrf!, name: '孙倩' });
+      assert.equal(fourth.statusCode, 400);
+      assert.match(fourth.body, new RegExp(zh('people.error.name.tooManyChanges')));
+      const page = await c.request('GET', '/my');
+      assert.match(page.body, /data-state="failed"/);
+      assert.ok(page.body.includes(`id="name-correction-counter">${zh('my.name.counter')}</p>`), 'sent to a service counter');
+      assert.ok(!page.body.includes('action="/my/name"'));
+    });
   });
 }

@@ -5,7 +5,7 @@ import { citizenIdCheckChar, isCitizenId } from '../../src/basedata/citizen-id.t
 import { secretColumns } from '../../src/hub/database.ts';
 import {
   personActor, personOfActor, getPerson, registerPerson, registrationProblems, resumePersonSession, signInPerson, signOutPerson,
-  verifyPerson, type Person,
+  verifyPerson, correctName, type Person,
 } from '../../src/identity/people.service.ts';
 import { checkIdNumber, checkPhone, checkUscc, normaliseIdNumber } from '../../src/identity/person-numbers.ts';
 import { realNameCheck } from '../../src/identity/real-name.ts';
@@ -238,6 +238,19 @@ for (const target of databaseTargets) {
       assert.equal(result.outcome, 'unavailable');
       assert.equal((await getPerson(test.database, wang.id)).verification, 'unverified');
       await refusal('forbidden', () => verifyPerson(test.database, personActor({ id: 'someone-else' }, null), wang.id, realNameCheck(null)));
+    });
+
+    it('lets the holder correct an unverified name, as the registration form would take it, and nobody else', async () => {
+      const before = await getPerson(test.database, wang.id);
+      await refusal('forbidden', () => correctName(test.database, personActor({ id: 'someone-else' }, null), wang.id, '王晓明'));
+      await refusal('invalid_input', () => correctName(test.database, personActor(wang, null), wang.id, ' '));
+      await refusal('invalid_input', () => correctName(test.database, personActor(wang, null), wang.id, '王'.repeat(51)));
+      const corrected = await correctName(test.database, personActor(wang, null), wang.id, ' 王 晓明 ');
+      assert.equal(corrected.name, '王晓明');
+      assert.equal(corrected.verification, 'unverified');
+      assert.equal(corrected.nameChangesLeft, before.nameChangesLeft - 1);
+      assert.equal((await correctName(test.database, personActor(wang, null), wang.id, '王晓明')).nameChangesLeft, corrected.nameChangesLeft, 'the same name again is no correction');
+      await correctName(test.database, personActor(wang, null), wang.id, before.name);
     });
 
     it('writes every change of an account through the journal: replaying it reproduces the people table', async () => {

@@ -3,6 +3,7 @@ import { stateName } from '../../cases/pages/view.tsx';
 import type { Case, CaseSummary } from '../../cases/schema.ts';
 import { chinaTime } from '../../platform/calendar.ts';
 import { maskCitizenId, maskPhone, maskUscc } from '../../platform/masking.ts';
+import { Field, describe, titleOf } from '../../web/fields.tsx';
 import type { FieldError } from '../../web/forms.ts';
 import { CsrfField, ErrorSummary, Layout, type PageContext } from '../../web/layout.tsx';
 import type { Person } from '../people.service.ts';
@@ -33,6 +34,8 @@ export interface MyPageProps {
   /** The message centre's newest messages (the notifications module's section). */
   messages: JSX.Element;
   notice: { text: string; ok: boolean } | null;
+  /** The name correction form: what was typed, and what was wrong with it. */
+  name: { value: string; errors: FieldError[] };
 }
 
 /**
@@ -47,7 +50,8 @@ export function MyPage(props: MyPageProps): JSX.Element {
   const dept = (code: string) => props.departmentNames.get(code) ?? code;
   const own = props.cases.filter((c) => c.parent === null);
   return (
-    <Layout page={props.page} title={t('my.title')}>
+    <Layout page={props.page} title={titleOf(props.page, t('my.title'), props.name.errors)}>
+      <ErrorSummary page={props.page} errors={props.name.errors} />
       <h1 safe>{t('my.title')}</h1>
       {props.notice ? <p class={props.notice.ok ? 'notice ok' : 'notice'} role="status" safe>{props.notice.text}</p> : ''}
 
@@ -73,6 +77,20 @@ export function MyPage(props: MyPageProps): JSX.Element {
           <button type="submit" safe>{t(p.verification === 'failed' ? 'my.verify.again' : 'my.verify.submit')}</button>
         </form>
       ) : <p id="verification-unavailable" class="notice" safe>{t('my.verify.unavailable')}</p>}
+      {p.verification === 'failed' || props.name.errors.length ? (
+        <section id="name-correction-section" aria-labelledby="name-correction-heading">
+          <h2 id="name-correction-heading" safe>{t('my.name.heading')}</h2>
+          {p.nameChangesLeft > 0 ? (
+            <form method="post" action="/my/name" novalidate>
+              <CsrfField page={props.page} />
+              <Field id="name-correction" label={t('my.name.label')} hint={t('my.name.hint', { left: p.nameChangesLeft })} errors={props.name.errors}>
+                <input type="text" id="name-correction" name="name" value={props.name.value} maxlength="100" autocomplete={enterprise ? 'organization' : 'name'} spellcheck="false" {...describe(props.name.errors, 'name-correction', true)} />
+              </Field>
+              <button type="submit" safe>{t('my.name.submit')}</button>
+            </form>
+          ) : <p class="notice" id="name-correction-counter" safe>{t('my.name.counter')}</p>}
+        </section>
+      ) : ''}
 
       {props.drafts.length ? (
         <section id="drafts" aria-labelledby="drafts-heading">
