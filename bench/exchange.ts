@@ -64,7 +64,7 @@
  * 100 KB never goes to a temporary file; keepalive_requests effectively unlimited, like the
  * gateways' agents.
  */
-import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -72,7 +72,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import SqliteDatabase from 'better-sqlite3';
-import { benchOutput, flag, median } from './support.ts';
+import {
+  WRK_REPORT, type WrkResult, benchOutput, clockTicks, cpuMsOf, flag, killStarted, machineBusyMs, median, stopProcess, track, wrk,
+} from './support.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = path.join(path.dirname(SELF), '..');
@@ -222,18 +224,7 @@ function startChild(role: 'backend' | 'gateway', execArgv: string[] = []): Child
   };
 }
 
-// Every process the bench starts, stopped however the bench ends (by pid, never by name).
-const started = new Set<ChildProcess>();
-function track(child: ChildProcess): void {
-  started.add(child);
-  child.once('exit', () => started.delete(child));
-}
 let workDir: string | null = null;
-function killStarted(): void {
-  for (const child of started) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
@@ -275,25 +266,6 @@ async function waitForPort(port: number, within: number, alive: () => boolean): 
   }
 }
 
-/** utime + stime of a process, in milliseconds (Linux /proc). */
-function cpuMsOf(pid: number, tick: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / tick;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** Busy CPU of the whole machine so far, in milliseconds summed over cores. */
-function machineBusyMs(tick: number): number {
-  const [cpu] = readFileSync('/proc/stat', 'utf8').split('\n');
-  const v = cpu!.trim().split(/\s+/).slice(1).map(Number);
-  const idle = (v[3] ?? 0) + (v[4] ?? 0);
-  return ((v.reduce((a, b) => a + b, 0) - idle) * 1000) / tick;
-}
-
 function childrenOf(pid: number): number[] {
   try {
     return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
@@ -305,27 +277,11 @@ function childrenOf(pid: number): number[] {
 // ---------------------------------------------------------------------------------------------
 // wrk
 
-interface WrkResult {
-  requests: number;
-  seconds: number;
-  rps: number;
-  p50Ms: number;
-  p99Ms: number;
-  meanMs: number;
-  socketErrors: number;
-  non2xx: number;
-}
-
 const WRK_SCRIPT = `
 wrk.method = "GET"
 wrk.headers["egov-client"] = os.getenv("BENCH_CLIENT")
 wrk.headers["egov-user-id"] = os.getenv("BENCH_USER")
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format('WRKJSON {"requests":%d,"duration_us":%d,"p50_us":%.0f,"p99_us":%.0f,"mean_us":%.1f,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d}\\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), latency.mean, e.connect, e.read, e.write, e.status, e.timeout))
-end
-`;
+${WRK_REPORT}`;
 
 // ---------------------------------------------------------------------------------------------
 // nginx
@@ -384,14 +340,6 @@ async function startNginx(nginxPath: string, dir: string, conf: string, port: nu
   return child;
 }
 
-async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill(signal);
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-}
-
 // ---------------------------------------------------------------------------------------------
 // The bench
 
@@ -430,7 +378,7 @@ async function main(): Promise<void> {
     process.stderr.write(`bench/exchange needs ${missing.join(' and ')} on the PATH: apt-get install wrk nginx-light (or run with --no-nginx to skip the nginx reference)\n`);
     process.exit(1);
   }
-  const tick = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  const tick = clockTicks();
 
   const work = mkdtempSync(path.join(tmpdir(), 'egov-bench-exchange-'));
   workDir = work;
@@ -570,27 +518,8 @@ async function main(): Promise<void> {
 
     const scriptFile = path.join(work, 'wrk.lua');
     writeFileSync(scriptFile, WRK_SCRIPT);
-    const wrk = (url: string, connections: number, seconds: number): Promise<WrkResult> => new Promise((resolve, reject) => {
-      const child = spawn(wrkPath!, ['-t', String(Math.min(THREADS, connections)), '-c', String(connections), '-d', `${seconds}s`, '--timeout', '10s', '--latency', '-s', scriptFile, url], {
-        stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BENCH_CLIENT: clientHeader, BENCH_USER: USER_ID },
-      });
-      track(child);
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d: Buffer) => { out += d.toString('utf8'); });
-      child.stderr.on('data', (d: Buffer) => { err += d.toString('utf8'); });
-      child.on('error', reject);
-      child.on('exit', (code) => {
-        const line = out.split('\n').find((l) => l.startsWith('WRKJSON '));
-        if (code !== 0 || !line) return reject(new Error(`wrk exited ${code}: ${err}${out}`));
-        const r = JSON.parse(line.slice('WRKJSON '.length)) as Record<string, number>;
-        const secs = r.duration_us! / 1e6;
-        resolve({
-          requests: r.requests!, seconds: secs, rps: r.requests! / secs, p50Ms: r.p50_us! / 1000, p99Ms: r.p99_us! / 1000, meanMs: r.mean_us! / 1000,
-          socketErrors: r.connect! + r.read! + r.write! + r.timeout!, non2xx: r.status!,
-        });
-      });
-    });
+    const runWrk = (url: string, connections: number, seconds: number): Promise<WrkResult> => wrk(wrkPath!,
+      ['-t', String(Math.min(THREADS, connections)), '-c', String(connections), '-d', `${seconds}s`, '-s', scriptFile, url], { BENCH_CLIENT: clientHeader, BENCH_USER: USER_ID });
 
     type ProcessName = 'client-gateway' | 'provider-gateway' | 'backend' | 'nginx-a' | 'nginx-b' | 'bench';
     const pidsOf = (): Record<ProcessName, number> => ({
@@ -605,12 +534,12 @@ async function main(): Promise<void> {
 
     interface Run extends WrkResult { from: number; to: number; cpu: Record<string, number> }
     const measure = async (label: string, url: string, processes: ProcessName[], connections: number, seconds: number, warmup: number): Promise<Run> => {
-      if (warmup > 0) await wrk(url, connections, warmup);
+      if (warmup > 0) await runWrk(url, connections, warmup);
       const pids = pidsOf();
       const before = Object.fromEntries(processes.map((p) => [p, cpuMsOf(pids[p], tick)]));
       const busyBefore = machineBusyMs(tick);
       const from = Date.now();
-      const r = await wrk(url, connections, seconds);
+      const r = await runWrk(url, connections, seconds);
       const to = Date.now();
       const cpu: Record<string, number> = Object.fromEntries(processes.map((p) => [p, (cpuMsOf(pids[p], tick) - before[p]!) / r.requests]));
       cpu.machine = (machineBusyMs(tick) - busyBefore) / r.requests;

@@ -56,7 +56,7 @@
  * bench/portal-data.ts: its header says how, that the generated rows are checked against what
  * the case services write, and that they carry no journal entries.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -69,7 +69,9 @@ import { demoDepartmentCode, demoServiceItems } from '../src/onestop/demo-data.t
 import { migrate, openDatabase } from '../src/platform/db/index.ts';
 import { choosePort } from '../src/platform/ports.ts';
 import { FILL_VERSION, fillDatabase } from './portal-data.ts';
-import { benchOutput, flag, median, postgresUrl, reachPostgres } from './support.ts';
+import {
+  WRK_REPORT, type WrkResult, benchOutput, clockTicks, cpuMsOf, flag, killStarted, machineBusyMs, median, postgresUrl, reachPostgres, stopProcess, track, wrk,
+} from './support.ts';
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { emit, progress } = benchOutput('portal');
@@ -112,42 +114,6 @@ const CASE_NAMES: CaseName[] = [...PAGES.filter((c) => !only || only.includes(c)
 
 const TARGET_P99_MS = 25;
 const TARGET_RPS = 1500;
-
-// ---------------------------------------------------------------------------------------------
-// Processes this bench starts end with it
-
-const started = new Set<ChildProcess>();
-function track(child: ChildProcess): ChildProcess {
-  started.add(child);
-  child.once('exit', () => started.delete(child));
-  return child;
-}
-function killStarted(): void {
-  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-}
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  // A CPU profile is written on the way out; a big one takes a while.
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-}
-
-function cpuMsOf(pid: number, tick: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / tick;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-function machineBusyMs(tick: number): number {
-  const v = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  return ((v.reduce((a, b) => a + b, 0) - (v[3] ?? 0) - (v[4] ?? 0)) * 1000) / tick;
-}
 
 // ---------------------------------------------------------------------------------------------
 // The database, filled once and kept
@@ -244,8 +210,6 @@ async function caseReferences(department: string): Promise<string[]> {
 // ---------------------------------------------------------------------------------------------
 // wrk
 
-interface WrkResult { requests: number; seconds: number; rps: number; p50Ms: number; p99Ms: number; socketErrors: number; non2xx: number }
-
 const WRK_SCRIPT = `
 local paths = {}
 for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
@@ -258,34 +222,10 @@ request = function()
   n = n % #paths + 1
   return wrk.format(nil, paths[n])
 end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format('WRKJSON {"requests":%d,"duration_us":%d,"p50_us":%.0f,"p99_us":%.0f,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d}\\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), e.connect, e.read, e.write, e.status, e.timeout))
-end
-`;
+${WRK_REPORT}`;
 
-function wrk(url: string, script: string, pathsFile: string, cookie: string, seconds: number): Promise<WrkResult> {
-  return new Promise((resolve, reject) => {
-    const child = track(spawn('wrk', ['-t', String(THREADS), '-c', String(CONNECTIONS), '-d', `${seconds}s`, '--timeout', '10s', '--latency', '-s', script, url], {
-      stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BENCH_PATHS: pathsFile, BENCH_COOKIE: cookie },
-    }));
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d: Buffer) => { out += d.toString('utf8'); });
-    child.stderr!.on('data', (d: Buffer) => { err += d.toString('utf8'); });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      const line = out.split('\n').find((l) => l.startsWith('WRKJSON '));
-      if (code !== 0 || !line) return reject(new Error(`wrk exited ${code}: ${err}${out}`));
-      const r = JSON.parse(line.slice('WRKJSON '.length)) as Record<string, number>;
-      const secs = r.duration_us! / 1e6;
-      resolve({
-        requests: r.requests!, seconds: secs, rps: r.requests! / secs, p50Ms: r.p50_us! / 1000, p99Ms: r.p99_us! / 1000,
-        socketErrors: r.connect! + r.read! + r.write! + r.timeout!, non2xx: r.status!,
-      });
-    });
-  });
+function runWrk(url: string, script: string, pathsFile: string, cookie: string, seconds: number): Promise<WrkResult> {
+  return wrk('wrk', ['-t', String(THREADS), '-c', String(CONNECTIONS), '-d', `${seconds}s`, '-s', script, url], { BENCH_PATHS: pathsFile, BENCH_COOKIE: cookie });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -343,7 +283,7 @@ async function main(): Promise<void> {
   if (!existsSync('/usr/bin/wrk') && !process.env.PATH?.split(':').some((d) => existsSync(path.join(d, 'wrk')))) {
     throw new Error('wrk is not installed (apt-get install wrk)');
   }
-  const tick = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  const tick = clockTicks();
   if (POSTGRES) {
     const problem = await reachPostgres(progress);
     if (problem) throw new Error(`PostgreSQL is not reachable at ${postgresUrl}: ${problem}`);
@@ -401,9 +341,9 @@ async function main(): Promise<void> {
       const order = CASE_NAMES.map((_, i) => CASE_NAMES[(i + round - 1) % CASE_NAMES.length]!);
       for (const c of order) {
         const warmup = round === 1 ? WARMUP : Math.min(WARMUP, 1);
-        await wrk(hub.url, script, files[c], cookieOf(c), warmup);
+        await runWrk(hub.url, script, files[c], cookieOf(c), warmup);
         const [hubBefore, busyBefore, from] = [cpuMsOf(pid, tick), machineBusyMs(tick), Date.now()];
-        const r = await wrk(hub.url, script, files[c], cookieOf(c), SECONDS);
+        const r = await runWrk(hub.url, script, files[c], cookieOf(c), SECONDS);
         const cpu = { hub: (cpuMsOf(pid, tick) - hubBefore) / r.requests, machine: (machineBusyMs(tick) - busyBefore) / r.requests };
         if (r.non2xx > 0) throw new Error(`${c}: ${r.non2xx} of ${r.requests} answers were not 2xx; the figures would be meaningless`);
         if (r.socketErrors > 0) progress(`${c}: ${r.socketErrors} socket errors or timeouts`);
@@ -431,7 +371,7 @@ async function main(): Promise<void> {
     }
     progress(missed.length ? `targets (p99 < ${TARGET_P99_MS} ms, ≥ ${TARGET_RPS} req/s) missed by ${missed.join(', ')}` : `every page meets the targets (p99 < ${TARGET_P99_MS} ms, ≥ ${TARGET_RPS} req/s)`);
   } finally {
-    if (hub) await stopProcess(hub.process);
+    if (hub) await stopProcess(hub.process, { graceMs: 30_000 });
     killStarted();
     rmSync(work, { recursive: true, force: true });
     if (profDir) progress(`the hub's CPU profile is in ${profDir}`);
