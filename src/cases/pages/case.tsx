@@ -165,8 +165,14 @@ function Forms(props: CasePageProps): JSX.Element {
   );
 }
 
-function Timeline(props: { page: PageContext; events: CaseEvent[]; type: string; dept: (code: string | null) => string; people: Map<string, string> }): JSX.Element {
+/**
+ * A case's timeline. Staff (given `people`, the names of their colleagues) also see who acted
+ * and whether the entry is internal; the applicant sees the public entries only, as they are
+ * handed in, and no one's account.
+ */
+export function Timeline(props: { page: PageContext; events: CaseEvent[]; type: string; dept: (code: string | null) => string; people?: Map<string, string> }): JSX.Element {
   const { t } = props.page;
+  const people = props.people;
   return (
     <table id="timeline" class="timeline">
       <caption safe>{t('cases.timeline')}</caption>
@@ -174,9 +180,9 @@ function Timeline(props: { page: PageContext; events: CaseEvent[]; type: string;
         <tr>
           <th scope="col" safe>{t('cases.timeline.at')}</th>
           <th scope="col" safe>{t('cases.timeline.what')}</th>
-          <th scope="col" safe>{t('cases.timeline.who')}</th>
+          {people ? <th scope="col" safe>{t('cases.timeline.who')}</th> : ''}
           <th scope="col" safe>{t('cases.timeline.department')}</th>
-          <th scope="col" safe>{t('cases.timeline.visibility')}</th>
+          {people ? <th scope="col" safe>{t('cases.timeline.visibility')}</th> : ''}
         </tr>
       </thead>
       <tbody>
@@ -187,9 +193,9 @@ function Timeline(props: { page: PageContext; events: CaseEvent[]; type: string;
               <span safe>{eventText(props.page, props.type, e, props.dept)}</span>
               {e.note ? <p class="note" safe>{e.note}</p> : ''}
             </td>
-            <td safe>{whoText(props.page, e.actor, props.people)}</td>
+            {people ? <td safe>{whoText(props.page, e.actor, people)}</td> : ''}
             <td safe>{props.dept(e.department)}</td>
-            <td safe>{t(e.visibility === 'public' ? 'cases.note.publicShort' : 'cases.note.internalShort')}</td>
+            {people ? <td safe>{t(e.visibility === 'public' ? 'cases.note.publicShort' : 'cases.note.internalShort')}</td> : ''}
           </tr>
         ))}
       </tbody>

@@ -1,5 +1,5 @@
 import Html from '@kitajs/html';
-import { eventText } from '../../cases/pages/case.tsx';
+import { Timeline } from '../../cases/pages/case.tsx';
 import { DaysLeft, stateName } from '../../cases/pages/view.tsx';
 import type { Case } from '../../cases/schema.ts';
 import { chinaTime } from '../../platform/calendar.ts';
@@ -53,28 +53,7 @@ export function CaseProgress(props: {
           </tbody>
         </table>
       ) : ''}
-      <table id="timeline" class="timeline">
-        <caption safe>{t('cases.timeline')}</caption>
-        <thead>
-          <tr>
-            <th scope="col" safe>{t('cases.timeline.at')}</th>
-            <th scope="col" safe>{t('cases.timeline.what')}</th>
-            <th scope="col" safe>{t('cases.timeline.department')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {c.timeline.map((e) => (
-            <tr data-kind={e.kind} data-action={e.action ?? undefined}>
-              <td safe>{chinaTime(e.at)}</td>
-              <td>
-                <span safe>{eventText(props.page, c.type, e, dept)}</span>
-                {e.note ? <p class="note" safe>{e.note}</p> : ''}
-              </td>
-              <td safe>{dept(e.department)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Timeline page={props.page} events={c.timeline} type={c.type} dept={dept} />
     </>
   );
 }
