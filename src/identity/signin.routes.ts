@@ -54,18 +54,30 @@ export async function signInRoutes(app: HttpApp, hub: Hub): Promise<void> {
     return renderSignIn(request, reply, { returnTo, notice });
   });
 
+  // A department's staff sign in from behind one address, all of them at the start of the day:
+  // the address as a whole may try many times a minute, one account from it ten times (and the
+  // account locks after repeated wrong passwords in any case).
+  const triesOfAccount = app.createRateLimit({
+    max: 10, timeWindow: '1 minute', keyGenerator: (request) => `${request.ip} ${String((request.body as { username?: unknown } | undefined)?.username ?? '').trim().toLowerCase()}`,
+  });
+
   app.post('/signin', {
     schema: {
       hide: true,
       body: Type.Object({ username: Type.String({ maxLength: 100 }), password: Type.String({ maxLength: 200 }), return: Type.Optional(Type.String()), _csrf: Type.Optional(Type.String()) }),
     },
-    config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+    config: { rateLimit: { max: 120, timeWindow: '1 minute' } },
   }, async (request, reply) => {
     const { username, password } = request.body;
     const returnTo = safeReturn(request.body.return);
     const t = pageContext(request, 'staff', await hub.city()).t;
     if (!request.body._csrf || !sameToken(request.body._csrf, request.cookies[LOGIN_CSRF_COOKIE] ?? '')) {
       return renderSignIn(request, reply, { username, returnTo, errors: [{ message: request.lang === 'en' ? 'this form has expired; please sign in again' : '页面已过期，请重新登录' }] }, 403);
+    }
+    const tries = await triesOfAccount(request);
+    if (!tries.isAllowed && tries.isExceeded) {
+      reply.header('retry-after', String(tries.ttlInSeconds));
+      return renderSignIn(request, reply, { username, returnTo, errors: [{ field: 'username', message: t('signin.tooMany') }] }, 429);
     }
     const missing: FormError[] = [];
     if (!username.trim()) missing.push({ field: 'username', message: `${t('signin.username')}: ${request.lang === 'en' ? 'enter your username' : '请输入用户名'}` });

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../src/hub/demo.ts';
 import { journalHead } from '../../src/journal/service.ts';
 import { governmentUscc } from '../../src/registry/uscc.ts';
+import { t } from '../../src/web/i18n.ts';
 import { databaseTargets } from '../support/databases.ts';
 import { browser, signedIn, testHub, type Browser, type TestHub } from '../support/hub.ts';
 
@@ -231,6 +232,26 @@ for (const target of databaseTargets) {
       assert.equal(response.statusCode, 401);
       assert.match(response.body, /class="error-summary"/);
       assert.match(response.body, /value="hrss-clerk"/);
+    });
+
+    it('lets a department\'s staff sign in together from one address, and stops an eleventh try at one account within a minute', async () => {
+      const b = browser(hub.app);
+      await b.request('GET', '/signin');
+      for (let i = 1; i <= 10; i++) {
+        assert.equal((await b.request('POST', '/signin', { username: 'no-such-clerk', password: `guess-${i}`, _csrf: b.csrf ?? '' })).statusCode, 401, `try ${i}`);
+      }
+      const eleventh = await b.request('POST', '/signin', { username: ' No-Such-Clerk ', password: 'guess-11', _csrf: b.csrf ?? '' });
+      assert.equal(eleventh.statusCode, 429);
+      assert.ok(Number(eleventh.headers['retry-after']) > 0);
+      assert.match(eleventh.body, new RegExp(t('zh-CN', 'signin.tooMany')));
+      assert.match(eleventh.body, /value=" No-Such-Clerk "/);
+      // The colleagues at the same address are not held up by it.
+      for (const username of ['psb-clerk', 'amr-clerk', 'hrss-clerk']) {
+        const other = browser(hub.app);
+        await other.request('GET', '/signin');
+        const signedIn = await other.request('POST', '/signin', { username, password: DEMO_PASSWORD, _csrf: other.csrf ?? '' });
+        assert.equal(signedIn.statusCode, 303, username);
+      }
     });
 
     it('creates a department from the console form, and keeps what was typed when refused', async () => {

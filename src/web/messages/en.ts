@@ -26,6 +26,7 @@ export const en: Record<MessageKey, string> = {
   'error.status.other': 'The request could not be completed',
   'error.detail': 'Details',
   'signin.wrong': 'The username or password is wrong.',
+  'signin.tooMany': 'Too many sign-in attempts for this account in the last minute; please try again in a minute.',
   'signin.locked': 'Too many failed sign-ins: the account is locked for a while. Try again later or ask your administrator to reset the password.',
   'signin.totp.wrong': 'The code is wrong or has already been used. Enter the current 6-digit code from your authenticator app.',
 

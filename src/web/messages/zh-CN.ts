@@ -25,6 +25,7 @@ export const zhCN = {
   'error.status.other': '请求无法完成',
   'error.detail': '详细说明（英文）',
   'signin.wrong': '用户名或密码不正确。',
+  'signin.tooMany': '这个账号在一分钟内尝试登录的次数过多，请一分钟后再试。',
   'signin.locked': '连续登录失败次数过多，账号已被暂时锁定，请稍后再试或请管理员重置密码。',
   'signin.totp.wrong': '验证码不正确或已使用过，请输入身份验证器当前显示的 6 位验证码。',
 
