@@ -168,6 +168,13 @@ describe('the one-stop journey in Chromium, through the exchange', { skip: brows
         const label = (await page.getByRole('heading', { level: 1 }).innerText()).trim();
         await answer(label, label.includes('日期') ? '2026-12-01' : '6222 0234 0000 1234 567');
       }
+      // The task list shows all three tasks done, and leads on to checking and sending.
+      await page.getByRole('heading', { level: 1, name: zh('apply.check.title') }).waitFor();
+      await page.goto(page.url().replace(/\/check$/, '/tasks'));
+      await page.getByRole('heading', { level: 1, name: zh('apply.tasks.title') }).waitFor();
+      assert.equal(await page.locator('#tasks li[data-status="done"]').count(), 3);
+      await accessible('task list');
+      await follow(page, page.getByRole('link', { name: zh('apply.tasks.check'), exact: true }));
       jointReference = await send();
     });
 

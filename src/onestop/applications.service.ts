@@ -54,6 +54,39 @@ export function questionsOf(items: readonly ServiceItem[]): Question[] {
   return [...byKey.values()];
 }
 
+/** Whether a question has its answer: a file uploaded, for a file question. */
+export function isAnswered(draft: Pick<Draft, 'answers' | 'files'>, question: Question): boolean {
+  return question.field.type === 'file' ? draft.files.some((f) => f.fieldKey === question.field.key) : draft.answers[question.field.key] !== undefined;
+}
+
+export type SectionStatus = 'done' | 'started' | 'not_started';
+
+export interface Section {
+  item: ServiceItem;
+  questions: Question[];
+  status: SectionStatus;
+  /** Where to go on: its first required question unanswered, else its first unanswered, else its first. */
+  next: Question;
+}
+
+/**
+ * The form in one section per item, each question in the section of the first item that asks
+ * it, with where each stands: what a life event's task list shows a person with thirty
+ * questions before them. A section is done when its required questions are answered (one with
+ * none required, once any is), started when some answer is there.
+ */
+export function sectionsOf(draft: Pick<Draft, 'answers' | 'files' | 'questions'>, items: readonly ServiceItem[]): Section[] {
+  return items.flatMap((item) => {
+    const questions = draft.questions.filter((q) => q.items[0] === item.code);
+    if (!questions.length) return [];
+    const answered = questions.filter((q) => isAnswered(draft, q));
+    const required = questions.filter((q) => q.field.required);
+    const done = required.length ? required.every((q) => isAnswered(draft, q)) : answered.length > 0;
+    const next = required.find((q) => !isAnswered(draft, q)) ?? questions.find((q) => !isAnswered(draft, q)) ?? questions[0]!;
+    return [{ item, questions, status: done ? 'done' : answered.length ? 'started' : 'not_started', next }];
+  });
+}
+
 /**
  * The item or life event as a person can apply for it now (versions omitted), or as a draft
  * started it (versions given). An item that is withdrawn, or that is not offered online, cannot

@@ -283,7 +283,28 @@ for (const target of databaseTargets) {
       const draftUrl = first.replace(/\/applicantName$/, '');
       const actor = personActor(person, null);
       const draft = await getDraft(hub.test.database, actor, draftUrl.split('/').at(-1)!);
+
+      // The task list: one task per item, where each stands, and where to go on.
+      const status = (html: string) => [...html.matchAll(/<li data-status="([a-z_]+)"><a href="([^"]+)"[^>]*>([^<]+)<\/a>/g)].map((m) => [m[3], m[1], m[2]!.split('/').at(-1)]);
+      const fresh = await get(`${draftUrl}/tasks`);
+      assert.deepEqual(status(fresh).map(([name, state]) => [name, state]), [
+        ['企业职工基本养老保险待遇申领', 'not_started'], ['基本医疗保险关系转移接续', 'not_started'], ['离退休提取住房公积金', 'not_started'],
+      ]);
+      assert.match(fresh, new RegExp(`<p id="tasks-count">${zh('apply.tasks.count', { done: 0, total: 3 })}</p>`));
+      assert.match(fresh, /id="tasks-check-later"/);
+      assert.match(await get(first), new RegExp(`<a href="${draftUrl}/tasks" id="tasks-link">${zh('apply.tasks.link')}</a>`), 'each question leads back to the list');
+      const firstSection = draft.questions.filter((q) => q.items[0] === draft.questions[0]!.items[0]);
+      for (const q of firstSection.slice(0, 2)) await saveAnswer(hub.test.database, actor, draft.id, q.field.key, validAnswer(q));
+      const [pension] = status(await get(`${draftUrl}/tasks`));
+      assert.equal(pension![1], firstSection.length > 2 ? 'started' : 'done');
+      assert.equal(pension![2], firstSection.find((q, i) => i >= 2 && q.field.required)?.field.key ?? firstSection[0]!.field.key, 'it goes on where the person stopped');
+      // Saved and come back later: continuing a life event leads to its task list.
+      assert.match(await get(`${draftUrl}/saved`), new RegExp(`<a href="${draftUrl}/tasks">`));
+
       for (const q of draft.questions) await saveAnswer(hub.test.database, actor, draft.id, q.field.key, validAnswer(q));
+      const all = await get(`${draftUrl}/tasks`);
+      assert.deepEqual(status(all).map(([, state]) => state), ['done', 'done', 'done']);
+      assert.match(all, new RegExp(`<a href="${draftUrl}/check" id="tasks-check">`));
       assert.equal((await post(`${draftUrl}/check`, { declaration: 'yes' })).headers.location, `${draftUrl}/confirmation`);
       const done = await get(`${draftUrl}/confirmation`);
       assert.match(done, /<p id="next">这是一件事联办申请：大连市人力资源和社会保障局、[^<]+共 3 个部门同时办理各自的部分/);

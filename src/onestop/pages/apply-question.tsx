@@ -33,6 +33,8 @@ export interface QuestionPageProps {
   maxMegabytes: number;
   departmentNames: Map<string, string>;
   errors: FieldError[];
+  /** A life event's task list, for the way back to the whole. */
+  tasks: string | null;
 }
 
 export function QuestionPage(props: QuestionPageProps): JSX.Element {
@@ -55,6 +57,7 @@ export function QuestionPage(props: QuestionPageProps): JSX.Element {
         </div>
       </form>
       <p class="hint" safe>{page.t('apply.question.of', { n: props.number, total: props.total })}</p>
+      {props.tasks ? <p><a href={props.tasks} id="tasks-link" safe>{page.t('apply.tasks.link')}</a></p> : ''}
     </Layout>
   );
 }

@@ -17,7 +17,7 @@ import { sendPage } from '../../web/page-context.ts';
 import type { AnswerValue } from '../answers.ts';
 import type { Consent, Draft, PrefillNote } from '../applications.schema.ts';
 import {
-  type Subject, type Target, discardDraft, getDraft, openDraftOf, questionOf, questionsOf, saveAnswer, saveFile, startDraft, targetOf,
+  type Subject, type Target, discardDraft, getDraft, isAnswered, openDraftOf, questionOf, questionsOf, saveAnswer, saveFile, sectionsOf, startDraft, targetOf,
 } from '../applications.service.ts';
 import { portalExchange } from '../exchange-client.ts';
 import { type PrefillOutcome, prefill, prefillFields, prefillResources, unfilled } from '../prefill.ts';
@@ -26,6 +26,7 @@ import { type SendProblem, fileForDownload, submitApplication } from '../submiss
 import { type Upload, attachmentHeader } from '../uploads.ts';
 import { CheckPage } from './apply-check.tsx';
 import { QuestionPage } from './apply-question.tsx';
+import { TaskListPage } from './apply-tasks.tsx';
 import { ConfirmationPage, ResumePage, SavedPage, StartPage } from './apply-start.tsx';
 import { applyBase, draftPath, labelOf, problemOf, problemText, questionPath } from './apply-view.tsx';
 
@@ -204,10 +205,14 @@ export async function applyPageRoutes(app: HttpApp, hub: Hub): Promise<void> {
       return draft;
     }
 
-    /** Where "continue your application" leads: the first required question unanswered, else the check page. */
+    /**
+     * Where "continue your application" leads: a life event's task list; for an item, the first
+     * required question unanswered, else the check page.
+     */
     function resumeHref(draft: Draft): string {
       const base = applyBase(kind, draft.subjectCode);
-      const open = draft.questions.find((q) => q.field.required && (q.field.type === 'file' ? !draft.files.some((f) => f.fieldKey === q.field.key) : draft.answers[q.field.key] === undefined));
+      if (kind === 'life_event') return draftPath(base, draft.id, 'tasks');
+      const open = draft.questions.find((q) => q.field.required && !isAnswered(draft, q));
       return open ? questionPath(base, draft.id, open.field.key) : draftPath(base, draft.id, 'check');
     }
 
@@ -223,6 +228,7 @@ export async function applyPageRoutes(app: HttpApp, hub: Hub): Promise<void> {
         value: typed ?? draft.answers[key], file: draft.files.find((f) => f.fieldKey === key) ?? null,
         source: draft.prefilled[key] && JSON.stringify(draft.prefilled[key].value) === JSON.stringify(typed ?? draft.answers[key]) ? draft.prefilled[key] : null,
         note: draft.prefillNotes[key] ?? null, fromCheck, maxMegabytes, departmentNames: await departmentNames(hub, request.lang), errors,
+        tasks: kind === 'life_event' ? draftPath(base, draft.id, 'tasks') : null,
       }) as string, errors.length ? 400 : 200);
     }
 
@@ -280,6 +286,19 @@ export async function applyPageRoutes(app: HttpApp, hub: Hub): Promise<void> {
       return sendPage(reply, ConfirmationPage({
         page, name: nameOf(page, target), reference: c.reference, departments: departments.map((d) => names.get(d) ?? d),
         days: c.timeLimit, due: c.deadline ?? hub.calendar.dueDate(chinaDate(new Date()), c.timeLimit), started: c.deadline !== null, contacts,
+      }) as string);
+    });
+
+    scope.get(`${root}/:draftId/tasks`, { schema: { hide: true, params: DraftParams } }, async (request, reply) => {
+      const auth = personOrRedirect(request, reply);
+      if (!auth) return reply;
+      const draft = await ownDraft(auth, request.params.code, request.params.draftId);
+      if (draft.state === 'submitted') return reply.redirect(confirmation(draft), 303);
+      const [page, target, names] = await Promise.all([pageFor(request), targetOf(db, { kind, code: draft.subjectCode }, draft.versions), departmentNames(hub, request.lang)]);
+      const base = applyBase(kind, draft.subjectCode);
+      return sendPage(reply, TaskListPage({
+        page, name: nameOf(page, target), back: guide(draft.subjectCode), departmentNames: names, check: draftPath(base, draft.id, 'check'),
+        sections: sectionsOf(draft, target.items).map((section) => ({ ...section, href: questionPath(base, draft.id, section.next.field.key) })),
       }) as string);
     });
 
