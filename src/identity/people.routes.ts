@@ -19,12 +19,13 @@ import {
 } from './people.service.ts';
 import { realNameCheck } from './real-name.ts';
 import { sameToken } from './request-auth.ts';
+import { ADDRESS_SIGN_INS, accountTries } from './sign-in-tries.ts';
 
 /** The double-submit token of the account forms sent before anyone is signed in. */
 const FORM_COOKIE = 'egov_account_form';
 const FormBody = Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())]));
-/** Many citizens reach the portal from behind one carrier address: the per-account lockout is the real guard. */
-const ACCOUNT_RATE = { max: 30, timeWindow: '1 minute' };
+/** Registrations from one address a minute: many citizens reach the portal from behind one carrier address. */
+const REGISTER_RATE = { max: 30, timeWindow: '1 minute' };
 
 /** Only paths on this site, so the sign-in page cannot be used to send people elsewhere. */
 export function localPath(value: unknown, fallback: string): string {
@@ -70,7 +71,7 @@ export async function peopleRoutes(app: HttpApp, hub: Hub): Promise<void> {
     return renderRegister(request, reply, kindOf(request.query.kind), {}, []);
   });
 
-  app.post('/account/register', { schema: { hide: true, body: FormBody }, config: { rateLimit: ACCOUNT_RATE } }, async (request, reply) => {
+  app.post('/account/register', { schema: { hide: true, body: FormBody }, config: { rateLimit: REGISTER_RATE } }, async (request, reply) => {
     const body = request.body as FormFields;
     const kind = kindOf(field(body, 'kind'));
     const values: RegisterValues = {
@@ -122,7 +123,9 @@ export async function peopleRoutes(app: HttpApp, hub: Hub): Promise<void> {
     return renderSignIn(request, reply, { returnTo, notice });
   });
 
-  app.post('/account/signin', { schema: { hide: true, body: FormBody }, config: { rateLimit: ACCOUNT_RATE } }, async (request, reply) => {
+  const withinTries = accountTries(app, (body) => `${field(body as FormFields, 'kind') ?? ''} ${(field(body as FormFields, 'identifier') ?? '').replace(/\s+/g, '')}`);
+
+  app.post('/account/signin', { schema: { hide: true, body: FormBody }, config: { rateLimit: ADDRESS_SIGN_INS } }, async (request, reply) => {
     const body = request.body as FormFields;
     const kind = kindOf(field(body, 'kind'));
     const identifier = field(body, 'identifier');
@@ -130,6 +133,7 @@ export async function peopleRoutes(app: HttpApp, hub: Hub): Promise<void> {
     const returnTo = localPath(field(body, 'return'), '/my');
     const t = (await facePage(hub, request, 'portal')).t;
     if (!formTrusted(request, field(body, '_csrf'))) return renderSignIn(request, reply, { kind, identifier, returnTo, errors: [{ message: t('people.error.form') }] }, 403);
+    if (!await withinTries(request, reply)) return renderSignIn(request, reply, { kind, identifier, returnTo, errors: [{ field: 'identifier', message: t('people.signin.tooMany') }] }, 429);
     const missing: FieldError[] = [];
     if (!identifier) missing.push({ field: 'identifier', message: t('people.signin.error.identifier') });
     if (!password) missing.push({ field: 'password', message: t('people.signin.error.password') });

@@ -7,6 +7,7 @@ import type { HttpApp } from '../platform/http.ts';
 import { pageContext, sendPage } from '../web/page-context.ts';
 import { type FormError, SecondFactorPage, SignInPage } from './pages/signin.tsx';
 import { SESSION_COOKIE, sameToken } from './request-auth.ts';
+import { ADDRESS_SIGN_INS, accountTries } from './sign-in-tries.ts';
 import { completeSecondFactor, pendingTotpSecret, signIn, signOut, type SessionInfo } from './service.ts';
 import { totpUri } from './totp.ts';
 
@@ -54,19 +55,14 @@ export async function signInRoutes(app: HttpApp, hub: Hub): Promise<void> {
     return renderSignIn(request, reply, { returnTo, notice });
   });
 
-  // A department's staff sign in from behind one address, all of them at the start of the day:
-  // the address as a whole may try many times a minute, one account from it ten times (and the
-  // account locks after repeated wrong passwords in any case).
-  const triesOfAccount = app.createRateLimit({
-    max: 10, timeWindow: '1 minute', keyGenerator: (request) => `${request.ip} ${String((request.body as { username?: unknown } | undefined)?.username ?? '').trim().toLowerCase()}`,
-  });
+  const withinTries = accountTries(app, (body) => String(body.username ?? ''));
 
   app.post('/signin', {
     schema: {
       hide: true,
       body: Type.Object({ username: Type.String({ maxLength: 100 }), password: Type.String({ maxLength: 200 }), return: Type.Optional(Type.String()), _csrf: Type.Optional(Type.String()) }),
     },
-    config: { rateLimit: { max: 120, timeWindow: '1 minute' } },
+    config: { rateLimit: ADDRESS_SIGN_INS },
   }, async (request, reply) => {
     const { username, password } = request.body;
     const returnTo = safeReturn(request.body.return);
@@ -74,9 +70,7 @@ export async function signInRoutes(app: HttpApp, hub: Hub): Promise<void> {
     if (!request.body._csrf || !sameToken(request.body._csrf, request.cookies[LOGIN_CSRF_COOKIE] ?? '')) {
       return renderSignIn(request, reply, { username, returnTo, errors: [{ message: request.lang === 'en' ? 'this form has expired; please sign in again' : '页面已过期，请重新登录' }] }, 403);
     }
-    const tries = await triesOfAccount(request);
-    if (!tries.isAllowed && tries.isExceeded) {
-      reply.header('retry-after', String(tries.ttlInSeconds));
+    if (!await withinTries(request, reply)) {
       return renderSignIn(request, reply, { username, returnTo, errors: [{ field: 'username', message: t('signin.tooMany') }] }, 429);
     }
     const missing: FormError[] = [];

@@ -179,6 +179,22 @@ for (const target of databaseTargets) {
       assert.match(errorSummary(locked.body), new RegExp(zh('people.signin.locked')));
     });
 
+    it('slows guessing at one account from one address, and lets everyone else behind that address sign in', async () => {
+      const unknown = citizenId();
+      const tryOnce = async (identifier: string, password: string) => {
+        const b = browser(hub.app);
+        await b.request('GET', '/account/signin');
+        return b.request('POST', '/account/signin', { kind: 'citizen', identifier, password, _csrf: b.csrf ?? '' });
+      };
+      for (let i = 1; i <= 10; i++) assert.equal((await tryOnce(unknown, `guess-${i}-password`)).statusCode, 401, `try ${i}`);
+      const eleventh = await tryOnce(` ${unknown.toLowerCase()} `, 'guess-11-password');
+      assert.equal(eleventh.statusCode, 429);
+      assert.ok(Number(eleventh.headers['retry-after']) > 0);
+      assert.match(errorSummary(eleventh.body), new RegExp(zh('people.signin.tooMany')));
+      const neighbour = await registerPerson(hub.hub.database, { kind: 'citizen', name: '秦岚', idNumber: citizenId(), phone: mobile(), password: PERSON_PASSWORD });
+      assert.equal((await tryOnce(neighbour.idNumber, PERSON_PASSWORD)).statusCode, 303);
+    });
+
     it('keeps people and staff apart: a person opens no staff page or staff API, a staff member no personal page', async () => {
       const { browser: person } = await signedInPerson(hub.app, hub.hub.database);
       for (const url of ['/staff', '/staff/cases', '/console']) {

@@ -159,6 +159,7 @@ export const en: Record<MessageKey, string> = {
   'people.signin.expired': 'Your session has expired; please sign in again.',
   'people.signin.required': 'Please sign in first.',
   'people.signin.wrong': 'The number or the password is wrong.',
+  'people.signin.tooMany': 'Too many sign-in attempts for this account in the last minute; please try again in a minute.',
   'people.signin.locked': 'Too many failed sign-ins: the account is locked for a while. Try again later.',
   'people.signin.error.identifier': 'Enter your ID number, credit code or mobile number',
   'people.signin.error.password': 'Enter your password',

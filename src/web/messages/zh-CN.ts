@@ -158,6 +158,7 @@ export const zhCN = {
   'people.signin.expired': '您的登录已过期，请重新登录。',
   'people.signin.required': '请先登录。',
   'people.signin.wrong': '号码或密码不正确。',
+  'people.signin.tooMany': '这个账户在一分钟内尝试登录的次数过多，请一分钟后再试。',
   'people.signin.locked': '连续登录失败次数过多，账户已被暂时锁定，请稍后再试。',
   'people.signin.error.identifier': '请输入证件号码或手机号码',
   'people.signin.error.password': '请输入密码',
