@@ -43,6 +43,8 @@
  * provider-out, commit-and-back, client-out, commit-and-reply. A gateway takes response_out
  * before its log commit, so the provider's commit is in commit-and-back and the client's in
  * commit-and-reply (wrk's mean latency less the client gateway's request-in to response-out).
+ * The same for the one-connection runs: 1kb/two-gateways/c1/stage/NAME, what one exchange costs
+ * when nothing queues.
  * And CPU: S/CASE/cpu/PROCESS `cpu_ms` per request (client-gateway, provider-gateway, backend,
  * nginx-a, nginx-b, bench: this process, with the hub), and S/CASE/cpu/machine: the whole
  * machine's busy CPU per request, other people's work included (a noise gauge).
@@ -592,8 +594,8 @@ async function main(): Promise<void> {
     }
 
     // ---- where the two-gateway time goes: both gateways' timestamps of the measured exchanges -------
-    const stagesOf = (kb: number, sync: string): { name: string; mean: number }[] | null => {
-      const measured = runs.get(sync === 'full' ? `${kb}kb/two-gateways` : `${kb}kb/two-gateways/sqlite-normal`) ?? [];
+    const stagesOf = (key: string): { name: string; mean: number }[] | null => {
+      const measured = runs.get(key) ?? [];
       if (measured.length === 0) return null;
       const open = (dir: string) => new SqliteDatabase(path.join(dir, 'gateway.sqlite'), { readonly: true, fileMustExist: true });
       const client = open(gatewayDirs.hrss);
@@ -663,7 +665,7 @@ async function main(): Promise<void> {
         const list = runs.get(`${kb}kb/${c}`)!;
         for (const p of Object.keys(list[0]!.cpu)) emit(`${kb}kb/${c}/cpu/${p}`, 'cpu_ms', median(list.map((r) => r.cpu[p]!)), 'ms/req');
       }
-      for (const s of stagesOf(kb, 'full') ?? []) emit(`${kb}kb/two-gateways/stage/${s.name}`, 'mean_ms', s.mean, 'ms');
+      for (const s of stagesOf(`${kb}kb/two-gateways`) ?? []) emit(`${kb}kb/two-gateways/stage/${s.name}`, 'mean_ms', s.mean, 'ms');
     }
     if (WITH_LATENCY) {
       const kb = SIZES.includes(1) ? 1 : SIZES[0]!;
@@ -674,6 +676,8 @@ async function main(): Promise<void> {
         emitRuns(key, list, false);
         if (c !== 'direct') emit(key, 'added_p50_ms', median(perRound(list, direct, (x, y) => x.p50Ms - y.p50Ms)), 'ms');
       }
+      // With nothing queueing, the stages are what one exchange costs.
+      for (const s of stagesOf(`${kb}kb/two-gateways/c1`) ?? []) emit(`${kb}kb/two-gateways/c1/stage/${s.name}`, 'mean_ms', s.mean, 'ms');
     }
     const normal = runs.get('1kb/two-gateways/sqlite-normal');
     if (normal) {
@@ -683,7 +687,7 @@ async function main(): Promise<void> {
       emit(key, 'ratio', median(normal.map((r) => r.rps)) / median(direct.map((r) => r.rps)), 'rps/1kb/direct (medians)');
       emit(key, 'added_p50_ms', median(normal.map((r) => r.p50Ms)) - median(direct.map((r) => r.p50Ms)), 'ms');
       for (const p of Object.keys(normal[0]!.cpu)) emit(`${key}/cpu/${p}`, 'cpu_ms', median(normal.map((r) => r.cpu[p]!)), 'ms/req');
-      for (const s of stagesOf(1, 'normal') ?? []) emit(`${key}/stage/${s.name}`, 'mean_ms', s.mean, 'ms');
+      for (const s of stagesOf(key) ?? []) emit(`${key}/stage/${s.name}`, 'mean_ms', s.mean, 'ms');
       const c1 = runs.get(`${key}/c1`);
       if (c1) {
         emitRuns(`${key}/c1`, c1, false);
