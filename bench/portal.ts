@@ -52,7 +52,13 @@
  * with one thread, every request through a Lua script that goes round a list of paths (one path
  * for home and static), so every case pays the same for it. On SQLite the database file is read
  * once before the hub starts, so it is in the page cache as on a hub that has served a while
- * (otherwise the case page measures the disk). The database is filled by
+ * (otherwise the case page measures the disk). On a machine that runs DAMON reclaim (the
+ * sandbox's VMs do: kdamond, with a pageout scheme in /sys/kernel/mm/damon/admin/kdamonds/0),
+ * pages not touched for about a minute (12 aggregation intervals of 5 s) are dropped again, so
+ * the case page's random reads wait on the disk, holding up the event loop, until its cases have
+ * been read once in the run: its p99 shows that (hundreds of ms) while the machine is not even
+ * busy. Home and item-guide read no table and are not affected.
+ * The database is filled by
  * bench/portal-data.ts: its header says how, that the generated rows are checked against what
  * the case services write, and that they carry no journal entries.
  */
