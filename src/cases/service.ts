@@ -84,7 +84,12 @@ export async function openApplication<T>(
   return inWrite(db, policy, actor, (w) => write(w.tx, async () => {
     const opened = await openIn(w, checked);
     if (!tasks) return { case: opened, tasks: [] };
-    await actIn(w, opened.id, { action: 'accept', note: joint!.note });
+    // An application half sent before sending was one transaction goes on where it stopped: the
+    // same keys as then, and tasks already opened are kept.
+    const earlier = await store.listChildren(w.tx, opened.id);
+    if (earlier.length > 0) return { case: opened, tasks: earlier };
+    const key = checked.key && `${checked.key}:accept`;
+    if (opened.state === checked.type.initial) await actIn(w, opened.id, { action: 'accept', note: joint!.note, ...(key && { idempotencyKey: key }) });
     return { case: (await store.getCase(w.tx, opened.id))!, tasks: await openJointIn(w, opened.id, tasks) };
   }));
 }

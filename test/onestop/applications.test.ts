@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
-import { getCase, casePolicy, createCase, listApplicantCases } from '../../src/cases/service.ts';
+import { actOnCase, getCase, casePolicy, createCase, listApplicantCases } from '../../src/cases/service.ts';
 import { type Person, personActor, registerPerson } from '../../src/identity/people.service.ts';
 import { applyEntries, readEntries } from '../../src/journal/service.ts';
 import { checkAnswer, normaliseDate, normaliseNumber, MAX_TEXT } from '../../src/onestop/answers.ts';
@@ -16,7 +16,7 @@ import { getServiceItem } from '../../src/onestop/service.ts';
 import { applicationOfCase, fileForDownload, submitApplication } from '../../src/onestop/submissions.service.ts';
 import { MAX_NAME, checkUpload, displayName, sniffMediaType } from '../../src/onestop/uploads.ts';
 import { checkForm } from '../../src/onestop/validation.ts';
-import type { Actor } from '../../src/platform/access.ts';
+import { type Actor, systemActor } from '../../src/platform/access.ts';
 import { chinaDate, loadCalendar } from '../../src/platform/calendar.ts';
 import { DomainError } from '../../src/platform/errors.ts';
 import { seedDemo } from '../../src/hub/demo.ts';
@@ -316,6 +316,27 @@ for (const target of databaseTargets) {
       assert.ok(sent.case.children.length >= 2);
       for (const task of sent.case.children) assert.ok(await applicationOfCase(test.database, policy, staff('admin'), task.reference), task.reference);
       assert.equal(sent.draft.state, 'submitted');
+    });
+
+    it('completes an application left half sent by the version that sent it in steps: the case it opened, accepted, gets its tasks', async () => {
+      const { person, actor } = await applicant('钱坤');
+      const draft = await completed(actor, { kind: 'life_event', code: 'newborn' });
+      const target = await targetOf(test.database, { kind: 'life_event', code: 'newborn' });
+      // What the earlier version left when it stopped after its second step.
+      const portal = systemActor('portal');
+      const half = await createCase(test.database, policy, portal, {
+        type: 'application', subject: target.nameZh, applicant: actor.actor, applicantName: person.name,
+        department: target.items[0]!.department.code, idempotencyKey: draft.id,
+      });
+      await actOnCase(test.database, policy, portal, half.id, { action: 'accept', note: '一件事联办', idempotencyKey: `${draft.id}:accept` });
+
+      const sent = await submitApplication(test.database, policy, actor, person, draft.id, { declared: true });
+      assert.equal(sent.case.reference, half.reference, 'the same case, not a second one');
+      assert.equal(sent.case.state, 'joint_handling');
+      assert.equal(sent.case.children.length, new Set(target.items.map((i) => i.department.code)).size);
+      assert.equal(sent.case.timeline.filter((e) => e.action === 'accept').length, 1, 'accepted once');
+      assert.equal(sent.draft.state, 'submitted');
+      assert.ok(await applicationOfCase(test.database, policy, staff('admin'), sent.case.reference));
     });
 
     it('carries a 5 MB upload through the journal: a replay reproduces it byte for byte', async () => {
