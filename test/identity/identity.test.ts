@@ -10,10 +10,11 @@ import {
 import { currentTotp } from '../../src/identity/totp.ts';
 import { journalHead, readEntries } from '../../src/journal/service.ts';
 import { systemActor, type Actor, type StaffRole } from '../../src/platform/access.ts';
-import { DomainError, type ErrorCode } from '../../src/platform/errors.ts';
+import type { DomainError, ErrorCode } from '../../src/platform/errors.ts';
 import { addDivision, addSystem, createDepartment } from '../../src/registry/service.ts';
 import { governmentUscc } from '../../src/registry/uscc.ts';
 import { databaseTargets, freshDatabase, type TestDatabase } from '../support/databases.ts';
+import { refusal } from '../support/errors.ts';
 
 const policy: SignInPolicy = { maxFailedSignIns: 3, lockoutMinutes: 15, sessionHours: 8 };
 
@@ -49,23 +50,10 @@ async function snapshot(database: HubDatabase): Promise<Snapshot> {
   return { seq: (await journalHead(database.db)).seq, tables };
 }
 
-/** Runs the work expecting a DomainError with the code; returns it. */
-async function rejection(code: ErrorCode, work: () => Promise<unknown>): Promise<DomainError> {
-  let caught: unknown;
-  try {
-    await work();
-  } catch (error) {
-    caught = error;
-  }
-  assert.ok(caught instanceof DomainError, `expected a DomainError ${code}, got ${caught === undefined ? 'success' : String(caught)}`);
-  assert.equal(caught.code, code, caught.message);
-  return caught;
-}
-
 /** As rejection, and nothing changed: no journal entry, no account, client or session row. */
 async function refused(database: HubDatabase, code: ErrorCode, work: () => Promise<unknown>, message?: RegExp): Promise<DomainError> {
   const before = await snapshot(database);
-  const error = await rejection(code, work);
+  const error = await refusal(code, work);
   if (message) assert.match(error.message, message);
   const afterwards = await snapshot(database);
   assert.equal(afterwards.seq, before.seq, 'nothing was journaled');
@@ -201,22 +189,22 @@ for (const target of databaseTargets) {
       });
 
       it('refuses a wrong password with the same message as an unknown username', async () => {
-        const wrong = await rejection('unauthenticated', () => signIn(db, policy, 'li.na', 'not the password', 'r5'));
+        const wrong = await refusal('unauthenticated', () => signIn(db, policy, 'li.na', 'not the password', 'r5'));
         const before = await snapshot(db);
-        const unknown = await rejection('unauthenticated', () => signIn(db, policy, 'nobody.here', CLERK_PASSWORD, 'r6'));
+        const unknown = await refusal('unauthenticated', () => signIn(db, policy, 'nobody.here', CLERK_PASSWORD, 'r6'));
         assert.equal(wrong.message, unknown.message);
         assert.deepEqual(await snapshot(db), before, 'an unknown username changes nothing');
         assert.equal((await accountRow(db, clerk.id)).failed_sign_ins, 1, 'the wrong password counts toward a lockout');
       });
 
       it('forgets earlier failures after a successful sign-in', async () => {
-        await rejection('unauthenticated', () => signIn(db, policy, 'li.na', 'still not it', null));
+        await refusal('unauthenticated', () => signIn(db, policy, 'li.na', 'still not it', null));
         assert.equal((await accountRow(db, clerk.id)).failed_sign_ins, 2);
         const session = await signIn(db, policy, 'li.na', CLERK_PASSWORD, null);
         assert.equal((await accountRow(db, clerk.id)).failed_sign_ins, 0);
         await signOut(db, session.token);
-        await rejection('unauthenticated', () => signIn(db, policy, 'li.na', 'wrong again', null));
-        await rejection('unauthenticated', () => signIn(db, policy, 'li.na', 'and again', null));
+        await refusal('unauthenticated', () => signIn(db, policy, 'li.na', 'wrong again', null));
+        await refusal('unauthenticated', () => signIn(db, policy, 'li.na', 'and again', null));
         assert.equal((await getAccount(db, clerk.id)).locked, false, 'two failures in a row are below the limit of three');
         await signOut(db, (await signIn(db, policy, 'li.na', CLERK_PASSWORD, null)).token);
       });
@@ -234,7 +222,7 @@ for (const target of databaseTargets) {
           let lastAttempt = 0;
           for (let i = 0; i < policy.maxFailedSignIns; i++) {
             lastAttempt = Date.now();
-            await rejection('unauthenticated', () => signIn(db, policy, 'wang.qiang', `guess number ${i}`, null));
+            await refusal('unauthenticated', () => signIn(db, policy, 'wang.qiang', `guess number ${i}`, null));
           }
           const lockedAfter = Date.now();
           const locked = await getAccount(db, victim.id);
@@ -259,7 +247,7 @@ for (const target of databaseTargets) {
 
           const session = await signIn(db, policy, 'wang.qiang', 'a brand new password', null);
           assert.equal(session.stage, 'done');
-          await rejection('unauthenticated', () => signIn(db, policy, 'wang.qiang', LOCKED_PASSWORD, null));
+          await refusal('unauthenticated', () => signIn(db, policy, 'wang.qiang', LOCKED_PASSWORD, null));
         });
       });
 
@@ -286,7 +274,7 @@ for (const target of databaseTargets) {
           secret = pending;
           assert.equal((await getAccount(db, platformAdmin.id)).secondFactor, false, 'nothing is set up before a code confirms it');
 
-          await rejection('invalid_input', () => completeSecondFactor(db, policy, session.token, wrongCode(secret), null));
+          await refusal('invalid_input', () => completeSecondFactor(db, policy, session.token, wrongCode(secret), null));
           assert.equal((await resumeSession(db, session.token, null))?.stage, 'enrol', 'a wrong code finishes nothing');
 
           firstCode = currentTotp(secret);
@@ -299,7 +287,7 @@ for (const target of databaseTargets) {
           assert.equal((await getAccount(db, platformAdmin.id)).secondFactor, true);
           assert.equal((await accountRow(db, platformAdmin.id)).totp_secret, secret);
           assert.equal(await pendingTotpSecret(db, session.token), null, 'the secret is no longer offered');
-          await rejection('invalid_input', () => completeSecondFactor(db, policy, session.token, currentTotp(secret), null));
+          await refusal('invalid_input', () => completeSecondFactor(db, policy, session.token, currentTotp(secret), null));
           enrolled = { signedInAt, done: done.expiresAt, resumed: resumed!.expiresAt };
           await signOut(db, session.token);
         });
@@ -317,7 +305,7 @@ for (const target of databaseTargets) {
           assert.equal(session.stage, 'totp', 'the authenticator is set up now');
           const lastStep = (await accountRow(db, platformAdmin.id)).totp_last_step;
 
-          const error = await rejection('invalid_input', () => completeSecondFactor(db, policy, session.token, firstCode, null));
+          const error = await refusal('invalid_input', () => completeSecondFactor(db, policy, session.token, firstCode, null));
           assert.match(error.message, /already been used/);
           assert.equal((await resumeSession(db, session.token, null))?.stage, 'totp', 'the replayed code finishes nothing');
           assert.equal((await accountRow(db, platformAdmin.id)).totp_last_step, lastStep);
@@ -358,7 +346,7 @@ for (const target of databaseTargets) {
 
         it('refuses a disabled account with the usual message, and ends its open sessions', async () => {
           const open = await signIn(db, policy, 'li.na', CLERK_PASSWORD, null);
-          const unknown = await rejection('unauthenticated', () => signIn(db, policy, 'nobody.here', CLERK_PASSWORD, null));
+          const unknown = await refusal('unauthenticated', () => signIn(db, policy, 'nobody.here', CLERK_PASSWORD, null));
           const disabled = await updateAccount(db, policeAdmin, clerk.id, { disabled: true });
           assert.equal(disabled.disabled, true);
 

@@ -13,26 +13,15 @@ import type { SignInPolicy } from '../../src/identity/service.ts';
 import { applyEntries, journalHead, readEntries } from '../../src/journal/service.ts';
 import { portalExchange } from '../../src/onestop/exchange-client.ts';
 import { systemActor } from '../../src/platform/access.ts';
-import { DomainError, type ErrorCode } from '../../src/platform/errors.ts';
+import type { DomainError } from '../../src/platform/errors.ts';
 import { usccCheckChar, isUscc } from '../../src/registry/uscc.ts';
 import { databaseTargets, freshDatabase, type TestDatabase } from '../support/databases.ts';
 import { codeOf, testBackend, type Backend } from '../support/exchange.ts';
 import { testHub, type TestHub } from '../support/hub.ts';
 import { PERSON_PASSWORD, citizenId, enterpriseUscc, mobile } from '../support/people.ts';
+import { refusal } from '../support/errors.ts';
 
 const policy: SignInPolicy = { maxFailedSignIns: 3, lockoutMinutes: 15, sessionHours: 8 };
-
-async function refusal(code: ErrorCode, work: () => Promise<unknown>): Promise<DomainError> {
-  let caught: unknown;
-  try {
-    await work();
-  } catch (error) {
-    caught = error;
-  }
-  assert.ok(caught instanceof DomainError, `expected a DomainError ${code}, got ${caught === undefined ? 'success' : String(caught)}`);
-  assert.equal(caught.code, code, caught.message);
-  return caught;
-}
 
 const detailOf = (error: DomainError) => error.detail as { field?: string; problem?: string };
 
