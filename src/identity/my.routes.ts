@@ -93,23 +93,24 @@ export async function myRoutes(app: HttpApp, hub: Hub): Promise<void> {
     }
     if (!exchange) return reply.redirect('/my?name=changed', 303);
     // Checked at once: the name was corrected to be checked.
-    const { outcome } = await verifyPerson(db, auth.actor, person.id, check).catch((error: unknown) => {
-      request.log.warn({ err: error }, 'real-name verification failed');
-      return { outcome: 'unavailable' as const };
-    });
-    return reply.redirect(`/my?verify=${outcome}`, 303);
+    return reply.redirect(`/my?verify=${await verifyNow(request, auth.actor, person.id)}`, 303);
   });
 
   app.post('/my/verify', { schema: { hide: true, body: FormBody } }, async (request, reply) => {
     const auth = personOrRedirect(request, reply);
     if (!auth) return reply;
-    const { outcome } = await verifyPerson(db, auth.actor, auth.person.id, check).catch((error: unknown) => {
+    return reply.redirect(`/my?verify=${await verifyNow(request, auth.actor, auth.person.id)}`, 303);
+  });
+
+  /** The registers' answer on the person; a fault on the way (not a refusal) is no answer now. */
+  async function verifyNow(request: FastifyRequest, actor: Actor, personId: string): Promise<RealNameOutcome> {
+    const { outcome } = await verifyPerson(db, actor, personId, check).catch((error: unknown) => {
       if (error instanceof DomainError) throw error;
       request.log.warn({ err: error }, 'real-name verification failed');
       return { outcome: 'unavailable' as const };
     });
-    return reply.redirect(`/my?verify=${outcome}`, 303);
-  });
+    return outcome;
+  }
 
   async function renderCase(request: FastifyRequest, c: Case, sent: { note: string; errors: FieldError[] } = { note: '', errors: [] }): Promise<string> {
     const [names, page] = await Promise.all([departmentNames(hub, request.lang), facePage(hub, request, 'portal')]);
