@@ -2,7 +2,8 @@ import { X509Certificate } from 'node:crypto';
 import type { JSONWebKeySet } from 'jose';
 import { verifyCompact } from '../pki/signing.ts';
 import { GLOBAL_CONFIG_TYP, type GlobalConfig } from './global-config.ts';
-import { type MessageLog, type MessageLogRow, chainHash, contentHashOf } from './gateway/log.ts';
+import { type MessageLog, chainHash, contentHashOf } from './gateway/log.ts';
+import type { MessageLogRow } from './gateway/log-tables.ts';
 import { envelopeField, sha256, verifyText } from './protocol.ts';
 import { ANCHOR_RECEIPT_TYP, type AnchorReceipt } from './service.ts';
 

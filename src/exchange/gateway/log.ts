@@ -1,14 +1,15 @@
 import { createWriteStream } from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import { mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import type { Kysely } from 'kysely';
-import { type Database, type MigrationSet, migrate, openDatabase } from '../../platform/db/index.ts';
+import { type Database, migrate, openDatabase } from '../../platform/db/index.ts';
 import type { OperationRecord } from '../schema.ts';
 import { sha256 } from '../protocol.ts';
+import { type AnchorRow, type CertificateRow, type GatewayTables, type MessageLogRow, type OperationRow, gatewayMigrations } from './log-tables.ts';
+import { SqliteWriter } from './log-writer.ts';
 
 /**
  * The gateway's message log: every request and response it signed or verified, hash-chained in
@@ -18,132 +19,7 @@ import { sha256 } from '../protocol.ts';
  * and an exchange is answered only after its entries are durable.
  */
 
-export interface MessageLogRow {
-  seq: number;
-  at: string;
-  message_id: string;
-  kind: 'request' | 'response';
-  client: string;
-  service: string;
-  /** Masked: the log proves the exchange without spreading the person's id. */
-  user_id: string | null;
-  issue: string | null;
-  purpose: string | null;
-  /** The canonical text that was signed. */
-  envelope: string;
-  signature: string;
-  /** SHA-256 (hex) of the signer's certificate. */
-  signer: string;
-  body_hash: string;
-  /** Left out when the service's bodies are not kept, or after pruning the body alone. */
-  body: Buffer | null;
-  content_hash: string;
-  prev_hash: string;
-  hash: string;
-}
-
-export interface CertificateRow {
-  sha256: string;
-  pem: string;
-}
-
-export interface OperationRow {
-  seq: number;
-  message_id: string;
-  side: 'client' | 'provider';
-  client: string;
-  provider: string;
-  service: string;
-  request_in: number;
-  request_out: number | null;
-  response_in: number | null;
-  response_out: number;
-  request_bytes: number;
-  response_bytes: number;
-  status: number;
-  fault: string | null;
-  subject: string | null;
-  issue: string | null;
-  purpose: string | null;
-}
-
-export interface AnchorRow {
-  seq: number;
-  hash: string;
-  at: string;
-  /** The hub's countersignature (compact JWS). */
-  receipt: string;
-}
-
-export interface GatewayTables {
-  message_log: MessageLogRow;
-  certificates: CertificateRow;
-  operations: OperationRow;
-  anchors: AnchorRow;
-  reported: { id: string; through: number };
-}
-
 export const GENESIS = sha256('egov-message-log/1');
-
-export const gatewayMigrations: MigrationSet = {
-  async '0001-gateway'(db, kind) {
-    const blob = kind === 'postgres' ? 'bytea' : 'blob';
-    await db.schema.createTable('message_log')
-      .addColumn('seq', 'bigint', (c) => c.primaryKey())
-      .addColumn('at', 'text', (c) => c.notNull())
-      .addColumn('message_id', 'text', (c) => c.notNull())
-      .addColumn('kind', 'text', (c) => c.notNull())
-      .addColumn('client', 'text', (c) => c.notNull())
-      .addColumn('service', 'text', (c) => c.notNull())
-      .addColumn('user_id', 'text')
-      .addColumn('issue', 'text')
-      .addColumn('purpose', 'text')
-      .addColumn('envelope', 'text', (c) => c.notNull())
-      .addColumn('signature', 'text', (c) => c.notNull())
-      .addColumn('signer', 'text', (c) => c.notNull())
-      .addColumn('body_hash', 'text', (c) => c.notNull())
-      .addColumn('body', blob)
-      .addColumn('content_hash', 'text', (c) => c.notNull())
-      .addColumn('prev_hash', 'text', (c) => c.notNull())
-      .addColumn('hash', 'text', (c) => c.notNull())
-      .execute();
-    await db.schema.createIndex('message_log_message').on('message_log').column('message_id').execute();
-    await db.schema.createIndex('message_log_at').on('message_log').column('at').execute();
-    await db.schema.createTable('certificates')
-      .addColumn('sha256', 'text', (c) => c.primaryKey())
-      .addColumn('pem', 'text', (c) => c.notNull())
-      .execute();
-    await db.schema.createTable('operations')
-      .addColumn('seq', 'bigint', (c) => c.primaryKey())
-      .addColumn('message_id', 'text', (c) => c.notNull())
-      .addColumn('side', 'text', (c) => c.notNull())
-      .addColumn('client', 'text', (c) => c.notNull())
-      .addColumn('provider', 'text', (c) => c.notNull())
-      .addColumn('service', 'text', (c) => c.notNull())
-      .addColumn('request_in', 'bigint', (c) => c.notNull())
-      .addColumn('request_out', 'bigint')
-      .addColumn('response_in', 'bigint')
-      .addColumn('response_out', 'bigint', (c) => c.notNull())
-      .addColumn('request_bytes', 'bigint', (c) => c.notNull())
-      .addColumn('response_bytes', 'bigint', (c) => c.notNull())
-      .addColumn('status', 'integer', (c) => c.notNull())
-      .addColumn('fault', 'text')
-      .addColumn('subject', 'text')
-      .addColumn('issue', 'text')
-      .addColumn('purpose', 'text')
-      .execute();
-    await db.schema.createTable('anchors')
-      .addColumn('seq', 'bigint', (c) => c.primaryKey())
-      .addColumn('hash', 'text', (c) => c.notNull())
-      .addColumn('at', 'text', (c) => c.notNull())
-      .addColumn('receipt', 'text', (c) => c.notNull())
-      .execute();
-    await db.schema.createTable('reported')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('through', 'bigint', (c) => c.notNull())
-      .execute();
-  },
-};
 
 export type LogEntry = Omit<MessageLogRow, 'seq' | 'content_hash' | 'prev_hash' | 'hash'>;
 export type OperationEntry = Omit<OperationRow, 'seq'>;
@@ -400,55 +276,3 @@ export class MessageLog {
 export type VerifyReport =
   | { ok: true; checked: number; anchorsChecked: number; head: number }
   | { ok: false; checked: number; anchorsChecked: number; problem: string; seq: number };
-
-/**
- * Appends on SQLite go to a worker thread with its own connection (log-writer.mjs): one batch at a
- * time, so the chain is stored in the order it was computed.
- */
-class SqliteWriter {
-  readonly #worker: Worker;
-  readonly #waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
-  #next = 0;
-  #closing: Promise<void> | null = null;
-  #exited = false;
-
-  constructor(file: string, sync: 'full' | 'normal') {
-    this.#worker = new Worker(new URL('./log-writer.mjs', import.meta.url), { workerData: { file, sync } });
-    this.#worker.on('message', (message: { id?: number; error?: string; closed?: boolean }) => {
-      if (message.id === undefined) return;
-      const waiting = this.#waiting.get(message.id);
-      this.#waiting.delete(message.id);
-      if (message.error) waiting?.reject(new Error(`the message log could not be written: ${message.error}`));
-      else waiting?.resolve();
-    });
-    this.#worker.on('error', (error) => this.#failAll(error));
-    this.#worker.on('exit', () => {
-      this.#exited = true;
-      this.#failAll(new Error('the message log writer stopped'));
-    });
-  }
-
-  write(batch: { rows: MessageLogRow[]; operations: OperationRow[]; certificates: CertificateRow[] }): Promise<void> {
-    if (this.#exited) return Promise.reject(new Error('the message log writer stopped'));
-    const id = this.#next++;
-    return new Promise((resolve, reject) => {
-      this.#waiting.set(id, { resolve, reject });
-      this.#worker.postMessage({ id, ...batch });
-    });
-  }
-
-  close(): Promise<void> {
-    if (this.#exited) return Promise.resolve();
-    this.#closing ??= new Promise<void>((resolve) => {
-      this.#worker.once('exit', () => resolve());
-      this.#worker.once('message', () => void this.#worker.terminate());
-      this.#worker.postMessage({ close: true });
-    });
-    return this.#closing;
-  }
-
-  #failAll(error: Error): void {
-    for (const waiting of this.#waiting.values()) waiting.reject(error);
-    this.#waiting.clear();
-  }
-}
