@@ -1,5 +1,5 @@
 import { createCipheriv, hash, randomBytes } from 'node:crypto';
-import { type FileHandle, open, rename, unlink } from 'node:fs/promises';
+import { type FileHandle, open, readdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -285,4 +285,31 @@ async function syncFolder(dir: string): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names in a backups folder
+
+const BACKUP_NAME = /^backup-(\d+)-(\d{8}T\d{9}Z)\.egovbak$/;
+
+/** `backup-{seq}-{time}.egovbak`, time in UTC to the millisecond, so names sort by time within a seq and never collide in practice. */
+export function backupFileName(position: BackupPosition, now = new Date()): string {
+  return `backup-${position.seq}-${now.toISOString().replace(/[-:.]/g, '')}.egovbak`;
+}
+
+/** The backups this module named in `dir`, newest first. */
+export async function listBackups(dir: string): Promise<{ file: string; seq: number; time: string }[]> {
+  const names = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [] as string[];
+    throw error;
+  });
+  return names.flatMap((name) => {
+    const m = BACKUP_NAME.exec(name);
+    return m ? [{ file: path.join(dir, name), seq: Number(m[1]), time: m[2]! }] : [];
+  }).sort((a, b) => (a.time === b.time ? b.seq - a.seq : a.time < b.time ? 1 : -1));
+}
+
+/** The scratch folder of a drill when none is given: next to the backups, on the same disk. */
+export function defaultScratchDir(dataDir: string): string {
+  return path.join(dataDir, 'backups', '.drills');
 }

@@ -14,7 +14,7 @@ import { signText } from '../exchange/protocol.ts';
 import { send } from '../exchange/gateway/transport.ts';
 import { writeFileAtomic, writePrivateFile } from '../pki/files.ts';
 import { type Promotion, promoteDatabase } from './promote.ts';
-import { type BackupRecords, lastRecords, scheduleBackups } from './backup.ts';
+import { type BackupRecords, lastRecords, scheduleBackups } from './backup-schedule.ts';
 import { witnessText } from './witness.ts';
 
 /**

@@ -19,9 +19,8 @@ import { ConfigError, backupKeyOf, loadConfig } from '../../src/platform/config.
 import { type DbKind, listTables, migrate, openDatabase } from '../../src/platform/db/index.ts';
 import { BackupError, BackupWriter, JOURNAL_COLUMNS, type Manifest } from '../../src/recovery/backup-file.ts';
 import { readBackup } from '../../src/recovery/backup-reader.ts';
-import {
-  type BackupSummary, createBackup, drill, listBackups, restoreBackup, scheduleBackups, verifyBackup,
-} from '../../src/recovery/backup.ts';
+import { scheduleBackups } from '../../src/recovery/backup-schedule.ts';
+import { type BackupSummary, createBackup, drill, listBackups, restoreBackup, verifyBackup } from '../../src/recovery/backup.ts';
 import { databaseTargets, freshDatabase, type TestDatabase } from '../support/databases.ts';
 import { seedSqliteInto, seededDatabase } from '../support/seeded.ts';
 
