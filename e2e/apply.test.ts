@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../src/hub/demo.ts';
 import { registerPerson } from '../src/identity/people.service.ts';
 import { t, type MessageKey } from '../src/web/i18n.ts';
 import { PERSON_PASSWORD, citizenId, mobile } from '../test/support/people.ts';
 import { TEST_ITEM, png, publishTestItem } from '../test/onestop/apply-support.ts';
-import { startBrowserHub, type BrowserHub } from './support/hub.ts';
-import { browserSkip, expectAccessible, follow, screenshot, withContext as withBrowserContext } from './support/browser.ts';
+import { browserHubForSuite } from './support/hub.ts';
+import { browserSkip, expectAccessible, follow, screenshot } from './support/browser.ts';
 
 /**
  * Applying online in a real browser: a citizen starts from the item's guide, is sent to sign in
@@ -21,23 +21,11 @@ const zh = (key: MessageKey, params?: Record<string, string | number>) => t('zh-
 const citizens = [{ name: '郭文静', idNumber: citizenId(), phone: mobile() }, { name: '梁振华', idNumber: citizenId(), phone: mobile() }];
 
 describe('applying online in Chromium', { skip: browserSkip }, () => {
-  let world: BrowserHub | undefined;
-  let browser: Browser | undefined;
-  let base = '';
+  const world = browserHubForSuite('apply', async (database) => {
+    await publishTestItem(database);
+    for (const c of citizens) await registerPerson(database, { kind: 'citizen', ...c, password: PERSON_PASSWORD });
+  });
   const references: string[] = [];
-  const withContext = (options: { javaScriptEnabled?: boolean }, body: (page: Page) => Promise<void>) => withBrowserContext(browser!, options, body);
-
-  before(async () => {
-    world = await startBrowserHub('apply', async (database) => {
-      await publishTestItem(database);
-      for (const c of citizens) await registerPerson(database, { kind: 'citizen', ...c, password: PERSON_PASSWORD });
-    });
-    ({ browser, base } = world);
-  });
-
-  after(async () => {
-    await world?.close();
-  });
 
   async function journey(page: Page, citizen: (typeof citizens)[number], check: boolean): Promise<void> {
     const accessible = (label: string) => (check ? expectAccessible(page, label) : Promise.resolve());
@@ -48,7 +36,7 @@ describe('applying online in Chromium', { skip: browserSkip }, () => {
       return next();
     };
 
-    await page.goto(`${base}/services/${TEST_ITEM}`);
+    await page.goto(`${world.base}/services/${TEST_ITEM}`);
     await follow(page, page.getByRole('link', { name: zh('services.start'), exact: true }));
     assert.equal(new URL(page.url()).pathname, '/account/signin');
     await page.getByLabel(zh('people.signin.identifier'), { exact: true }).fill(citizen.phone);
@@ -112,21 +100,21 @@ describe('applying online in Chromium', { skip: browserSkip }, () => {
   }
 
   it('a citizen applies, with a mistake first, uploads a material, changes an answer and sends', async () => {
-    await withContext({}, (page) => journey(page, citizens[0]!, true));
+    await world.withContext({}, (page) => journey(page, citizens[0]!, true));
   });
 
   it('the same application works with JavaScript turned off', async () => {
-    await withContext({ javaScriptEnabled: false }, (page) => journey(page, citizens[1]!, false));
+    await world.withContext({ javaScriptEnabled: false }, (page) => journey(page, citizens[1]!, false));
   });
 
   it('the clerk sees the answers, masked, and downloads the material', async () => {
-    await withContext({}, async (page) => {
-      await page.goto(`${base}/signin`);
+    await world.withContext({}, async (page) => {
+      await page.goto(`${world.base}/signin`);
       await page.getByLabel(zh('signin.username')).fill('psb-clerk');
       await page.getByLabel(zh('signin.password'), { exact: true }).fill(DEMO_PASSWORD);
       await follow(page, page.getByRole('button', { name: zh('signin.submit'), exact: true }));
       const reference = references[0]!;
-      await page.goto(`${base}/staff/cases/${reference}`);
+      await page.goto(`${world.base}/staff/cases/${reference}`);
       await expectAccessible(page, '/staff/cases/:reference with an application');
       await screenshot(page, 'apply-staff-case');
       const answers = page.getByRole('table', { name: zh('apply.staff.answers') });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { ResourceInput } from '../src/catalog/schema.ts';
 import { publishResource } from '../src/catalog/service.ts';
 import { DEMO_PASSWORD } from '../src/hub/demo.ts';
@@ -8,8 +8,8 @@ import { systemActor } from '../src/platform/access.ts';
 import { chinaDate } from '../src/platform/calendar.ts';
 import { getDepartmentBySlug } from '../src/registry/service.ts';
 import { t, type MessageKey } from '../src/web/i18n.ts';
-import { startBrowserHub, type BrowserHub } from './support/hub.ts';
-import { browserSkip, expectAccessible, follow, screenshot, visit as visitUrl, withContext as withBrowserContext } from './support/browser.ts';
+import { browserHubForSuite } from './support/hub.ts';
+import { browserSkip, expectAccessible, follow, screenshot } from './support/browser.ts';
 
 /**
  * The catalog and sharing workflow in a real browser: a consumer clerk finds a resource by a
@@ -58,31 +58,18 @@ function aYearAfter(day: string): string {
 }
 
 describe('catalog and sharing in Chromium', { skip: browserSkip }, () => {
-  let world: BrowserHub | undefined;
-  let browser: Browser | undefined;
-  let base = '';
-  const withContext = (options: { javaScriptEnabled?: boolean }, body: (page: Page) => Promise<void>) => withBrowserContext(browser!, options, body);
-  const visit = (page: Page, pathname: string, status = 200) => visitUrl(page, base + pathname, status);
+  const world = browserHubForSuite('catalog', async (database) => {
+    const actor = systemActor('test');
+    const psb = await getDepartmentBySlug(database, 'psb');
+    await publishResource(database, actor, resourceOf(psb.code));
+  });
   /** The request the provider decides on, filled in by the first test. */
   let requestNumber = '';
   let requestPath = '';
 
-  before(async () => {
-    world = await startBrowserHub('catalog', async (database) => {
-      const actor = systemActor('test');
-      const psb = await getDepartmentBySlug(database, 'psb');
-      await publishResource(database, actor, resourceOf(psb.code));
-    });
-    ({ browser, base } = world);
-  });
-
-  after(async () => {
-    await world?.close();
-  });
-
   /** Signs in a staff member without a second factor (clerks and reviewers). */
   async function signIn(page: Page, username: string, check = true): Promise<void> {
-    await page.goto(`${base}/signin`);
+    await page.goto(`${world.base}/signin`);
     if (check) await expectAccessible(page, '/signin');
     await page.getByLabel(zh('signin.username')).fill(username);
     await page.getByLabel(zh('signin.password'), { exact: true }).fill(DEMO_PASSWORD);
@@ -105,7 +92,7 @@ describe('catalog and sharing in Chromium', { skip: browserSkip }, () => {
   const item = (page: Page, label: string) => page.getByRole('checkbox', { name: label, exact: true });
 
   it('a consumer clerk finds the resource by a Chinese word and asks for two conditional items', async () => {
-    await withContext({}, async (page) => {
+    await world.withContext({}, async (page) => {
       await signIn(page, 'hrss-clerk');
       await expectAccessible(page, '/staff');
       await follow(page, page.getByRole('main').getByRole('link', { name: zh('catalog.title'), exact: true }));
@@ -173,9 +160,9 @@ describe('catalog and sharing in Chromium', { skip: browserSkip }, () => {
   });
 
   it('the request form works with JavaScript disabled', async () => {
-    await withContext({ javaScriptEnabled: false }, async (page) => {
+    await world.withContext({ javaScriptEnabled: false }, async (page) => {
       await signIn(page, 'hrss-clerk', false);
-      await page.goto(`${base}/staff/catalog?q=${encodeURIComponent('户籍')}`);
+      await page.goto(`${world.base}/staff/catalog?q=${encodeURIComponent('户籍')}`);
       await follow(page, page.getByRole('link', { name: RESOURCE_NAME, exact: true }));
       await fillRequest(page, 'employment');
       const refused = await follow(page, page.getByRole('button', { name: zh('request.continue'), exact: true }));
@@ -194,7 +181,7 @@ describe('catalog and sharing in Chromium', { skip: browserSkip }, () => {
       assert.notEqual(number, requestNumber);
 
       // Sending the same request again while it waits is refused, with the reason on the form.
-      await page.goto(`${base}/staff/catalog/${RESOURCE_CODE}`);
+      await page.goto(`${world.base}/staff/catalog/${RESOURCE_CODE}`);
       await fillRequest(page, 'employment');
       await item(page, '公民身份号码 (idNumber)').check();
       await follow(page, page.getByRole('button', { name: zh('request.continue'), exact: true }));
@@ -206,7 +193,7 @@ describe('catalog and sharing in Chromium', { skip: browserSkip }, () => {
 
   it('the provider reviewer approves one item and refuses the other with a reason', async () => {
     assert.ok(requestNumber, 'the first test sent the request');
-    await withContext({}, async (page) => {
+    await world.withContext({}, async (page) => {
       await signIn(page, 'psb-reviewer');
       await follow(page, page.getByRole('main').getByRole('link', { name: zh('sharing.incoming.title'), exact: true }));
       assert.equal(new URL(page.url()).pathname, '/staff/sharing/incoming');
@@ -253,7 +240,7 @@ describe('catalog and sharing in Chromium', { skip: browserSkip }, () => {
 
   it('the consumer sees the agreement with exactly the approved item', async () => {
     assert.ok(requestNumber, 'the first test sent the request');
-    await withContext({}, async (page) => {
+    await world.withContext({}, async (page) => {
       await signIn(page, 'hrss-clerk', false);
       await follow(page, page.getByRole('main').getByRole('link', { name: zh('sharing.outgoing.title'), exact: true }));
       assert.equal(new URL(page.url()).pathname, '/staff/sharing/outgoing');
@@ -271,15 +258,15 @@ describe('catalog and sharing in Chromium', { skip: browserSkip }, () => {
       assert.equal(await page.getByRole('button', { name: zh('decision.submit') }).count(), 0, 'the consumer cannot decide');
       assert.equal(await page.getByRole('button', { name: zh('agreement.revoke') }).count(), 0, 'nor revoke');
 
-      await visit(page, '/staff/sharing/outgoing?lang=en');
+      await world.visit(page, '/staff/sharing/outgoing?lang=en');
       await page.getByRole('heading', { level: 1, name: t('en', 'sharing.outgoing.title') }).waitFor();
       await page.getByRole('cell', { name: /Citizen ID number \(idNumber\)/ }).waitFor();
     });
   });
 
   it('the console counts the catalog and the portal lists open data', async () => {
-    await withContext({}, async (page) => {
-      await visit(page, '/');
+    await world.withContext({}, async (page) => {
+      await world.visit(page, '/');
       await follow(page, page.getByRole('link', { name: zh('home.section.disclosure.openData'), exact: true }));
       assert.equal(new URL(page.url()).pathname, '/open-data');
       await expectAccessible(page, '/open-data');
@@ -289,11 +276,11 @@ describe('catalog and sharing in Chromium', { skip: browserSkip }, () => {
       const code = decodeURIComponent((await first.getAttribute('href'))!.split('/').pop()!);
       await follow(page, first);
       await expectAccessible(page, '/open-data/:code');
-      await visit(page, `/open-data/${RESOURCE_CODE}`, 404);
+      await world.visit(page, `/open-data/${RESOURCE_CODE}`, 404);
       assert.ok(code);
 
       await signIn(page, 'ops', false);
-      await visit(page, '/console/catalog');
+      await world.visit(page, '/console/catalog');
       await page.getByRole('heading', { level: 1, name: zh('console.catalog') }).waitFor();
       await screenshot(page, 'console-catalog');
       const psbRow = page.locator('#resources + table').getByRole('row').filter({ has: page.getByRole('rowheader', { name: '大连市公安局', exact: true }) });

@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { OperationRecord } from '../src/exchange/schema.ts';
 import { enrolGateway, recordOperations } from '../src/exchange/service.ts';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../src/hub/demo.ts';
-import type { RunningHub } from '../src/hub/server.ts';
 import { currentTotp } from '../src/identity/totp.ts';
 import { createKeyAndCsr } from '../src/pki/ca.ts';
 import { demoDepartments } from '../src/registry/demo-data.ts';
 import { t, type MessageKey } from '../src/web/i18n.ts';
-import { startBrowserHub, type BrowserHub } from './support/hub.ts';
-import { browserSkip, expectAccessible, follow, screenshot, visit as visitUrl, withContext as withBrowserContext } from './support/browser.ts';
+import { browserHubForSuite } from './support/hub.ts';
+import { browserSkip, expectAccessible, follow, screenshot } from './support/browser.ts';
 
 /**
  * The gateway pages in a real browser: a department administrator enrols a gateway on the
@@ -24,25 +23,10 @@ const AMR = demoDepartments.find((d) => d.key === 'amr')!.uscc;
 const needsBrowser = { skip: browserSkip };
 
 describe('gateway pages in Chromium', () => {
-  let world: BrowserHub | undefined;
-  let running: RunningHub | undefined;
-  let browser: Browser | undefined;
-  let base = '';
-  const withContext = (body: (page: Page) => Promise<void>) => withBrowserContext(browser!, {}, body);
-  const visit = (page: Page, pathname: string, status = 200) => visitUrl(page, base + pathname, status);
-
-  before(async () => {
-    if (browserSkip) return;
-    world = await startBrowserHub('exchange');
-    ({ running, browser, base } = world);
-  });
-
-  after(async () => {
-    await world?.close();
-  });
+  const world = browserHubForSuite('exchange');
 
   async function signIn(page: Page, username: string, totp: boolean): Promise<void> {
-    await page.goto(`${base}/signin`);
+    await page.goto(`${world.base}/signin`);
     await page.getByLabel(zh('signin.username')).fill(username);
     await page.getByLabel(zh('signin.password'), { exact: true }).fill(DEMO_PASSWORD);
     let response = await follow(page, page.getByRole('button', { name: zh('signin.submit'), exact: true }));
@@ -57,7 +41,7 @@ describe('gateway pages in Chromium', () => {
 
   it('a department administrator enrols a gateway; an operator reviews gateways and traffic', needsBrowser, async () => {
     let token = '';
-    await withContext(async (page) => {
+    await world.withContext({}, async (page) => {
       await signIn(page, 'psb-admin', true);
       await expectAccessible(page, '/staff (department administrator)');
       await follow(page, page.getByRole('link', { name: zh('gateways.title'), exact: true }));
@@ -82,15 +66,15 @@ describe('gateway pages in Chromium', () => {
       token = (await page.locator('#token-value').innerText()).trim();
       assert.match(token, /^EGT1\.[A-Za-z0-9_-]+\.[0-9a-f]{16}$/);
       const command = (await page.locator('#command').innerText()).trim();
-      assert.equal(command, `npx egov gateway --hub ${running!.hub.publicUrl} --token ${token} --data /var/lib/egov-gateway --exchange-url https://<${zh('gateways.token.machine')}>:5500`);
+      assert.equal(command, `npx egov gateway --hub ${world.running.hub.publicUrl} --token ${token} --data /var/lib/egov-gateway --exchange-url https://<${zh('gateways.token.machine')}>:5500`);
       await page.getByText(zh('gateways.token.once')).waitFor();
       await expectAccessible(page, '/staff/gateways/tokens (the token)');
       await screenshot(page, 'gateways-token');
 
       // The gateway machine spends the token; it reports some traffic.
-      const db = running!.hub.database;
+      const db = world.running.hub.database;
       const keys = await createKeyAndCsr({ commonName: 'psb gw1' });
-      const enrolment = await enrolGateway(db, running!.hub.exchange, { token, csr: keys.csrPem, address: 'https://gw1.psb.example:5500' });
+      const enrolment = await enrolGateway(db, world.running.hub.exchange, { token, csr: keys.csrPem, address: 'https://gw1.psb.example:5500' });
       const at = Date.now() - 5 * 60_000;
       const record = (seq: number, status: number): OperationRecord => ({
         seq, id: `m${seq}`, side: 'client', client: `${PSB}/population`, provider: AMR, service: 'enterprise/basic',
@@ -114,10 +98,10 @@ describe('gateway pages in Chromium', () => {
       await screenshot(page, 'gateways-revoke-error');
     });
 
-    await withContext(async (page) => {
+    await world.withContext({}, async (page) => {
       await signIn(page, 'ops', false);
       const nav = page.getByRole('navigation', { name: zh('console.title') });
-      await visit(page, '/console');
+      await world.visit(page, '/console');
       await follow(page, nav.getByRole('link', { name: zh('console.gateways'), exact: true }));
       assert.equal(new URL(page.url()).pathname, '/console/gateways');
       await expectAccessible(page, '/console/gateways');

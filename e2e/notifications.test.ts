@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { actOnCase, casePolicy, createCase } from '../src/cases/service.ts';
 import { DEMO_PASSWORD } from '../src/hub/demo.ts';
@@ -9,8 +9,8 @@ import { systemActor } from '../src/platform/access.ts';
 import { t, type MessageKey } from '../src/web/i18n.ts';
 import { PERSON_PASSWORD, citizenId, mobile } from '../test/support/people.ts';
 import { PSB } from '../test/cases/setup.ts';
-import { startBrowserHub, type BrowserHub } from './support/hub.ts';
-import { browserSkip, expectAccessible, follow, visit, withContext } from './support/browser.ts';
+import { browserHubForSuite } from './support/hub.ts';
+import { browserSkip, expectAccessible, follow } from './support/browser.ts';
 
 /**
  * The message centre in Chromium: a citizen whose application was received, accepted and sent
@@ -20,12 +20,12 @@ import { browserSkip, expectAccessible, follow, visit, withContext } from './sup
 const zh = (key: MessageKey, params?: Record<string, string | number>) => t('zh-CN', key, params);
 
 describe('the message centre in Chromium', { skip: browserSkip }, () => {
-  let world: BrowserHub | undefined;
+  const world = browserHubForSuite('notifications');
   let person: Person;
   let reference = '';
 
+  // The messages are sent by the running hub's notifier, so the case is made once the hub is up, not in prepare.
   before(async () => {
-    world = await startBrowserHub('notifications');
     const hub = world.running.hub;
     person = await registerPerson(hub.database, { kind: 'citizen', name: '林晓梅', idNumber: citizenId(), phone: mobile(), email: 'lin.xiaomei@example.cn', password: PERSON_PASSWORD });
     const policy = casePolicy({ calendar: hub.calendar, referencePrefix: 'DL' });
@@ -36,20 +36,16 @@ describe('the message centre in Chromium', { skip: browserSkip }, () => {
     reference = c.reference;
   });
 
-  after(async () => {
-    await world?.close();
-  });
-
   async function signInAsPerson(page: Page): Promise<void> {
-    const hub = world!.running.hub;
+    const hub = world.running.hub;
     const session = await startPersonSession(hub.database, { maxFailedSignIns: 5, lockoutMinutes: 15, sessionHours: 1 }, person.id);
-    await page.context().addCookies([{ name: PERSON_COOKIE, value: session.token, url: world!.base }]);
+    await page.context().addCookies([{ name: PERSON_COOKIE, value: session.token, url: world.base }]);
   }
 
   it('lists the messages newest first with the reference, and marks one read', async () => {
-    await withContext(world!.browser, {}, async (page) => {
+    await world.withContext({}, async (page) => {
       await signInAsPerson(page);
-      await visit(page, `${world!.base}/my/messages`);
+      await world.visit(page, '/my/messages');
       await page.getByRole('heading', { level: 1, name: zh('notifications.title') }).waitFor();
       const items = page.locator('#messages li.message');
       assert.equal(await items.count(), 3);
@@ -69,12 +65,12 @@ describe('the message centre in Chromium', { skip: browserSkip }, () => {
   });
 
   it('shows the clerk the deliveries on the case page', async () => {
-    await withContext(world!.browser, {}, async (page) => {
-      await page.goto(`${world!.base}/signin`);
+    await world.withContext({}, async (page) => {
+      await page.goto(`${world.base}/signin`);
       await page.getByLabel(zh('signin.username')).fill('psb-clerk');
       await page.getByLabel(zh('signin.password'), { exact: true }).fill(DEMO_PASSWORD);
       await follow(page, page.getByRole('button', { name: zh('signin.submit'), exact: true }));
-      await visit(page, `${world!.base}/staff/cases/${reference}`);
+      await world.visit(page, `/staff/cases/${reference}`);
       const section = page.locator('#notifications');
       await section.getByRole('heading', { level: 2, name: zh('notifications.deliveries') }).waitFor();
       assert.equal(await section.locator('tbody tr').count(), 6, 'three messages, each by text and e-mail');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { casePolicy, createCase } from '../src/cases/service.ts';
 import { registerPerson } from '../src/identity/people.service.ts';
 import { loadCalendar } from '../src/platform/calendar.ts';
@@ -8,8 +8,8 @@ import { systemActor } from '../src/platform/access.ts';
 import { demoDepartments } from '../src/registry/demo-data.ts';
 import { t, type MessageKey } from '../src/web/i18n.ts';
 import { PERSON_PASSWORD, citizenId, mobile } from '../test/support/people.ts';
-import { startBrowserHub, type BrowserHub } from './support/hub.ts';
-import { browserSkip, expectAccessible, follow, screenshot, withContext as withBrowserContext } from './support/browser.ts';
+import { browserHubForSuite } from './support/hub.ts';
+import { browserSkip, expectAccessible, follow, screenshot } from './support/browser.ts';
 
 /**
  * A citizen on the portal in a real browser: finds the sign-in from the header, registers (first
@@ -23,32 +23,20 @@ const KNOWN = { name: '孔丽华', idNumber: citizenId(), phone: mobile() };
 const SUBJECT = '居民身份证换领';
 
 describe('citizen accounts in Chromium', { skip: browserSkip }, () => {
-  let world: BrowserHub | undefined;
-  let browser: Browser | undefined;
-  let base = '';
   let reference = '';
-  const withContext = (options: { javaScriptEnabled?: boolean }, body: (page: Page) => Promise<void>) => withBrowserContext(browser!, options, body);
-
-  before(async () => {
-    world = await startBrowserHub('people', async (database) => {
-      const person = await registerPerson(database, { kind: 'citizen', ...KNOWN, password: PERSON_PASSWORD });
-      const created = await createCase(database, casePolicy({ calendar: loadCalendar(), referencePrefix: 'DL' }), systemActor('portal'), {
-        type: 'application', subject: SUBJECT, applicant: `person:${person.id}`, applicantName: person.name,
-        department: demoDepartments.find((d) => d.key === 'psb')!.uscc,
-      });
-      reference = created.reference;
+  const world = browserHubForSuite('people', async (database) => {
+    const person = await registerPerson(database, { kind: 'citizen', ...KNOWN, password: PERSON_PASSWORD });
+    const created = await createCase(database, casePolicy({ calendar: loadCalendar(), referencePrefix: 'DL' }), systemActor('portal'), {
+      type: 'application', subject: SUBJECT, applicant: `person:${person.id}`, applicantName: person.name,
+      department: demoDepartments.find((d) => d.key === 'psb')!.uscc,
     });
-    ({ browser, base } = world);
-  });
-
-  after(async () => {
-    await world?.close();
+    reference = created.reference;
   });
 
   async function registration(page: Page, check: boolean): Promise<void> {
     const accessible = (label: string) => (check ? expectAccessible(page, label) : Promise.resolve());
     const id = citizenId();
-    await page.goto(`${base}/`);
+    await page.goto(`${world.base}/`);
     await follow(page, page.getByRole('banner').getByRole('link', { name: zh('site.signin'), exact: true }));
     assert.equal(new URL(page.url()).pathname, '/account/signin');
     await accessible('/account/signin');
@@ -86,16 +74,16 @@ describe('citizen accounts in Chromium', { skip: browserSkip }, () => {
   }
 
   it('a citizen registers, with mistakes first, and lands in the personal centre', async () => {
-    await withContext({}, (page) => registration(page, true));
+    await world.withContext({}, (page) => registration(page, true));
   });
 
   it('registration works with JavaScript turned off', async () => {
-    await withContext({ javaScriptEnabled: false }, (page) => registration(page, false));
+    await world.withContext({ javaScriptEnabled: false }, (page) => registration(page, false));
   });
 
   it('a citizen signs in, opens an application from the personal centre, signs out and looks it up by number and name', async () => {
-    await withContext({}, async (page) => {
-      await page.goto(`${base}/my`);
+    await world.withContext({}, async (page) => {
+      await page.goto(`${world.base}/my`);
       assert.equal(new URL(page.url()).pathname, '/account/signin');
       await page.getByText(zh('people.signin.required')).waitFor();
       await page.getByLabel(zh('people.signin.identifier'), { exact: true }).fill(KNOWN.phone);
@@ -111,7 +99,7 @@ describe('citizen accounts in Chromium', { skip: browserSkip }, () => {
       await page.getByRole('table', { name: zh('cases.timeline') }).getByText(zh('cases.event.created')).waitFor();
       await follow(page, page.getByRole('banner').getByRole('button', { name: zh('site.signout'), exact: true }));
 
-      await page.goto(`${base}/track`);
+      await page.goto(`${world.base}/track`);
       await expectAccessible(page, '/track');
       await page.getByLabel(zh('track.reference'), { exact: true }).fill(reference);
       await page.getByLabel(zh('track.name'), { exact: true }).fill('孔丽');

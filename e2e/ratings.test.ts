@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { actOnCase, casePolicy, createCase } from '../src/cases/service.ts';
 import type { HubDatabase } from '../src/hub/database.ts';
 import { type Person, registerPerson } from '../src/identity/people.service.ts';
@@ -9,8 +9,8 @@ import { loadCalendar } from '../src/platform/calendar.ts';
 import { demoDepartments } from '../src/registry/demo-data.ts';
 import { t, type MessageKey } from '../src/web/i18n.ts';
 import { PERSON_PASSWORD, citizenId, mobile } from '../test/support/people.ts';
-import { startBrowserHub, type BrowserHub } from './support/hub.ts';
-import { browserSkip, expectAccessible, follow, screenshot, visit as visitUrl, withContext as withBrowserContext } from './support/browser.ts';
+import { browserHubForSuite } from './support/hub.ts';
+import { browserSkip, expectAccessible, follow, screenshot } from './support/browser.ts';
 
 /**
  * 好差评 in a real browser: a citizen signs in, rates an approved application, first forgetting
@@ -36,28 +36,16 @@ async function citizenWithCases(database: HubDatabase, name: string): Promise<Ci
 }
 
 describe('rating a case in Chromium', { skip: browserSkip }, () => {
-  let world: BrowserHub | undefined;
-  let browser: Browser | undefined;
-  let base = '';
   const citizens: Citizen[] = [];
-  const withContext = (options: { javaScriptEnabled?: boolean }, body: (page: Page) => Promise<void>) => withBrowserContext(browser!, options, body);
-
-  before(async () => {
-    world = await startBrowserHub('ratings', async (database) => {
-      citizens.push(await citizenWithCases(database, '林晓梅'), await citizenWithCases(database, '周强'));
-    });
-    ({ browser, base } = world);
-  });
-
-  after(async () => {
-    await world?.close();
+  const world = browserHubForSuite('ratings', async (database) => {
+    citizens.push(await citizenWithCases(database, '林晓梅'), await citizenWithCases(database, '周强'));
   });
 
   async function journey(page: Page, citizen: Citizen, check: boolean): Promise<void> {
     const accessible = (label: string) => (check ? expectAccessible(page, label) : Promise.resolve());
     const ratePath = `/my/cases/${citizen.closed}/rate`;
     // Not signed in: the sign-in page, which comes back to the form.
-    await page.goto(`${base}${ratePath}`);
+    await page.goto(`${world.base}${ratePath}`);
     assert.equal(new URL(page.url()).pathname, '/account/signin');
     await page.getByLabel(zh('people.signin.identifier'), { exact: true }).fill(citizen.person.idNumber);
     await page.getByLabel(zh('people.field.password'), { exact: true }).fill(PERSON_PASSWORD);
@@ -88,36 +76,36 @@ describe('rating a case in Chromium', { skip: browserSkip }, () => {
     await accessible('/my/cases/:reference/rating');
     await screenshot(page, 'rating-thanks');
 
-    const open = await visitUrlOrGo(page, `${base}/my/cases/${citizen.open}/rate`, 409, check);
+    const open = await visitOrGo(page, `/my/cases/${citizen.open}/rate`, 409, check);
     assert.ok(open);
     await page.getByText(zh('ratings.refused.open', { reference: citizen.open }), { exact: true }).waitFor();
   }
 
-  async function visitUrlOrGo(page: Page, url: string, status: number, check: boolean) {
-    if (check) return visitUrl(page, url, status);
-    const response = await page.goto(url);
+  async function visitOrGo(page: Page, pathname: string, status: number, check: boolean) {
+    if (check) return world.visit(page, pathname, status);
+    const response = await page.goto(world.base + pathname);
     assert.equal(response?.status(), status);
     return response;
   }
 
   it('a citizen rates an approved application 非常不满意 and learns the rectification\'s reference and due date', async () => {
-    await withContext({}, (page) => journey(page, citizens[0]!, true));
+    await world.withContext({}, (page) => journey(page, citizens[0]!, true));
   });
 
   it('the same works with JavaScript disabled', async () => {
-    await withContext({ javaScriptEnabled: false }, (page) => journey(page, citizens[1]!, false));
+    await world.withContext({ javaScriptEnabled: false }, (page) => journey(page, citizens[1]!, false));
   });
 
   it('the public figures pass axe in both languages and filter by period without JavaScript', async () => {
-    await withContext({}, async (page) => {
-      await visitUrl(page, `${base}/ratings`);
+    await world.withContext({}, async (page) => {
+      await world.visit(page, '/ratings');
       const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: PSB.nameZh, exact: true }) });
       await row.getByRole('cell', { name: '2', exact: true }).first().waitFor();
       await screenshot(page, 'ratings');
-      await visitUrl(page, `${base}/ratings?period=all&lang=en`);
+      await world.visit(page, '/ratings?period=all&lang=en');
     });
-    await withContext({ javaScriptEnabled: false }, async (page) => {
-      await page.goto(`${base}/services`);
+    await world.withContext({ javaScriptEnabled: false }, async (page) => {
+      await page.goto(`${world.base}/services`);
       await follow(page, page.getByRole('link', { name: zh('ratings.stats.link'), exact: true }));
       await page.getByLabel(zh('ratings.stats.period'), { exact: true }).selectOption('year');
       await follow(page, page.getByRole('button', { name: zh('ratings.stats.show'), exact: true }));

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../src/hub/demo.ts';
-import type { RunningHub } from '../src/hub/server.ts';
 import { journalHead } from '../src/journal/service.ts';
 import { demoDepartments } from '../src/registry/demo-data.ts';
 import { t, type MessageKey } from '../src/web/i18n.ts';
-import { startBrowserHub, type BrowserHub } from './support/hub.ts';
-import { browserSkip, expectAccessible, follow, screenshot, visit as visitUrl, withContext as withBrowserContext } from './support/browser.ts';
+import { browserHubForSuite } from './support/hub.ts';
+import { browserSkip, expectAccessible, follow, screenshot } from './support/browser.ts';
 
 /**
  * The console's disaster recovery page in a real browser: an operator opens it from the
@@ -21,33 +20,18 @@ const STANDBY = `${demoDepartments.find((d) => d.key === 'data')!.uscc}/standby`
 const needsBrowser = { skip: browserSkip };
 
 describe('disaster recovery page in Chromium', () => {
-  let world: BrowserHub | undefined;
-  let running: RunningHub | undefined;
-  let browser: Browser | undefined;
-  let base = '';
-  const withContext = (body: (page: Page) => Promise<void>) => withBrowserContext(browser!, {}, body);
-  const visit = (page: Page, pathname: string, status = 200) => visitUrl(page, base + pathname, status);
-
-  before(async () => {
-    if (browserSkip) return;
-    world = await startBrowserHub('recovery');
-    ({ running, browser, base } = world);
-  });
-
-  after(async () => {
-    await world?.close();
-  });
+  const world = browserHubForSuite('recovery');
 
   it('an operator reviews the disaster recovery center with no standby, one caught up, one behind, and a superseded hub', needsBrowser, async () => {
-    await withContext(async (page) => {
-      await page.goto(`${base}/signin`);
+    await world.withContext({}, async (page) => {
+      await page.goto(`${world.base}/signin`);
       await page.getByLabel(zh('signin.username')).fill('ops');
       await page.getByLabel(zh('signin.password'), { exact: true }).fill(DEMO_PASSWORD);
       const signedIn = await follow(page, page.getByRole('button', { name: zh('signin.submit'), exact: true }));
       assert.equal(signedIn.status(), 200);
 
       const nav = page.getByRole('navigation', { name: zh('console.title') });
-      await visit(page, '/console');
+      await world.visit(page, '/console');
       await follow(page, nav.getByRole('link', { name: zh('console.recovery'), exact: true }));
       assert.equal(new URL(page.url()).pathname, '/console/recovery');
       await page.getByRole('heading', { level: 1, name: zh('console.recovery') }).waitFor();
@@ -57,8 +41,8 @@ describe('disaster recovery page in Chromium', () => {
       await screenshot(page, 'console-recovery-none');
 
       // A standby the hub hears from: caught up, backed up and drilled.
-      const link = running!.hub.replication;
-      const head = (await journalHead(running!.hub.database.db)).seq;
+      const link = world.running.hub.replication;
+      const head = (await journalHead(world.running.hub.database.db)).seq;
       const closeFeed = link.feedOpened(STANDBY);
       const now = new Date().toISOString();
       link.acknowledged(STANDBY, head);
@@ -68,7 +52,7 @@ describe('disaster recovery page in Chromium', () => {
         lastDrill: { file: `backup-${head}-20260301T020000000Z.egovbak`, seq: head, ok: true, seconds: 3.25, problem: null, ranAt: now },
         at: now,
       });
-      await visit(page, '/console/recovery');
+      await world.visit(page, '/console/recovery');
       const standby = page.getByRole('region', { name: zh('recovery.standby', { node: STANDBY }) });
       await standby.getByRole('table', { name: zh('recovery.standby.caption', { node: STANDBY }) }).waitFor();
       await standby.getByText(zh('recovery.connected')).waitFor();
@@ -83,21 +67,21 @@ describe('disaster recovery page in Chromium', () => {
         at: now,
       });
       closeFeed();
-      await visit(page, '/console/recovery');
+      await world.visit(page, '/console/recovery');
       await standby.getByText(zh('recovery.disconnected')).waitFor();
       await standby.getByText('the backup is incomplete').waitFor();
       await screenshot(page, 'console-recovery-failing');
 
-      running!.hub.fence.successor = { epoch: 2, exchangeUrl: 'https://standby.example:5500', seq: head, learnedAt: now };
+      world.running.hub.fence.successor = { epoch: 2, exchangeUrl: 'https://standby.example:5500', seq: head, learnedAt: now };
       try {
-        await visit(page, '/console/recovery');
+        await world.visit(page, '/console/recovery');
         await page.getByRole('heading', { level: 2, name: zh('recovery.superseded.heading') }).waitFor();
         await screenshot(page, 'console-recovery-superseded');
-        await visit(page, '/console/recovery?lang=en');
+        await world.visit(page, '/console/recovery?lang=en');
         await page.getByRole('heading', { level: 1, name: 'Disaster recovery' }).waitFor();
         await page.getByRole('heading', { level: 2, name: 'This hub was superseded' }).waitFor();
       } finally {
-        running!.hub.fence.successor = null;
+        world.running.hub.fence.successor = null;
       }
     });
   });

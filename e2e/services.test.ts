@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { withdrawServiceItem } from '../src/onestop/service.ts';
 import { systemActor } from '../src/platform/access.ts';
 import { t, type MessageKey } from '../src/web/i18n.ts';
-import { startBrowserHub, type BrowserHub } from './support/hub.ts';
-import { browserSkip, expectAccessible, follow, screenshot, visit as visitUrl, withContext as withBrowserContext } from './support/browser.ts';
+import { browserHubForSuite } from './support/hub.ts';
+import { browserSkip, expectAccessible, follow, screenshot } from './support/browser.ts';
 
 /**
  * The portal's service guide in a real browser: a citizen searches 开饭店 (a keyword of the food
@@ -22,26 +22,14 @@ const EVENT_NAME = '开办餐饮店';
 const WITHDRAWN = 'XK01501001000';
 
 describe('the service guide in Chromium', { skip: browserSkip }, () => {
-  let world: BrowserHub | undefined;
-  let browser: Browser | undefined;
-  let base = '';
-  const withContext = (options: { javaScriptEnabled?: boolean }, body: (page: Page) => Promise<void>) => withBrowserContext(browser!, options, body);
-
-  before(async () => {
-    world = await startBrowserHub('services', async (database) => {
-      await withdrawServiceItem(database, systemActor('test'), WITHDRAWN, '职责调整，改由区级部门受理');
-    });
-    ({ browser, base } = world);
-  });
-
-  after(async () => {
-    await world?.close();
+  const world = browserHubForSuite('services', async (database) => {
+    await withdrawServiceItem(database, systemActor('test'), WITHDRAWN, '职责调整，改由区级部门受理');
   });
 
   /** The journey; axe runs on every page when JavaScript is on (axe itself is a script). */
   async function journey(page: Page, check: boolean): Promise<void> {
     const accessible = (label: string) => (check ? expectAccessible(page, label) : Promise.resolve());
-    await page.goto(`${base}/`);
+    await page.goto(`${world.base}/`);
     await accessible('/');
     await follow(page, page.getByRole('main').getByRole('link', { name: zh('home.section.services'), exact: true }));
     assert.equal(new URL(page.url()).pathname, '/services');
@@ -80,14 +68,14 @@ describe('the service guide in Chromium', { skip: browserSkip }, () => {
   }
 
   it('a citizen finds the food licence by 开饭店, sees the start button, and opens the restaurant life event', async () => {
-    await withContext({}, (page) => journey(page, true));
+    await world.withContext({}, (page) => journey(page, true));
   });
 
   it('the same journey works with JavaScript disabled', async () => {
-    await withContext({ javaScriptEnabled: false }, async (page) => {
+    await world.withContext({ javaScriptEnabled: false }, async (page) => {
       await journey(page, false);
       // A filter chosen in the form, sent with the button: no script needed.
-      await page.goto(`${base}/services`);
+      await page.goto(`${world.base}/services`);
       await page.getByLabel(zh('services.filter.lifeEvent'), { exact: true }).selectOption('newborn');
       await follow(page, page.getByRole('button', { name: zh('services.filter.apply'), exact: true }));
       assert.equal(new URL(page.url()).searchParams.get('lifeEvent'), 'newborn');
@@ -96,17 +84,16 @@ describe('the service guide in Chromium', { skip: browserSkip }, () => {
   });
 
   it('a withdrawn item, an unknown code and the English pages pass axe too', async () => {
-    await withContext({}, async (page) => {
-      const visit = (pathname: string, status = 200) => visitUrl(page, base + pathname, status);
-      await visit(`/services/${WITHDRAWN}`);
+    await world.withContext({}, async (page) => {
+      await world.visit(page, `/services/${WITHDRAWN}`);
       await page.getByRole('note').getByRole('heading', { name: zh('services.withdrawn.title') }).waitFor();
       assert.equal(await page.getByRole('link', { name: zh('services.start') }).count(), 0);
-      await visit('/services/not-a-code', 404);
-      await visit('/services/GG00202001000');
-      await visit(`/services?q=${encodeURIComponent('营业执照')}&lang=en`);
-      await visit(`/services/${ITEM}?lang=en`);
+      await world.visit(page, '/services/not-a-code', 404);
+      await world.visit(page, '/services/GG00202001000');
+      await world.visit(page, `/services?q=${encodeURIComponent('营业执照')}&lang=en`);
+      await world.visit(page, `/services/${ITEM}?lang=en`);
       await page.getByRole('link', { name: t('en', 'services.start'), exact: true }).waitFor();
-      await visit('/life-events/newborn?lang=en');
+      await world.visit(page, '/life-events/newborn?lang=en');
     });
   });
 });

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page, Response } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page, Response } from 'playwright-core';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET, demoAccounts } from '../src/hub/demo.ts';
 import { currentTotp } from '../src/identity/totp.ts';
 import { demoDepartments } from '../src/registry/demo-data.ts';
 import { governmentUscc } from '../src/registry/uscc.ts';
 import { t, type Lang, type MessageKey } from '../src/web/i18n.ts';
-import { startBrowserHub, type BrowserHub } from './support/hub.ts';
-import { browserSkip, expectAccessible, follow, screenshot, visit as visitUrl, withContext as withBrowserContext } from './support/browser.ts';
+import { browserHubForSuite } from './support/hub.ts';
+import { browserSkip, expectAccessible, follow, screenshot } from './support/browser.ts';
 
 /**
  * The three faces in a real browser: the public portal, the staff workbench and the operations
@@ -21,21 +21,7 @@ const psb = demoDepartments.find((d) => d.key === 'psb')!;
 const needsBrowser = { skip: browserSkip };
 
 describe('portal, workbench and console in Chromium', () => {
-  let world: BrowserHub | undefined;
-  let browser: Browser | undefined;
-  let base = '';
-  const withContext = (options: { javaScriptEnabled?: boolean }, body: (page: Page) => Promise<void>) => withBrowserContext(browser!, options, body);
-  const visit = (page: Page, pathname: string, status = 200) => visitUrl(page, base + pathname, status);
-
-  before(async () => {
-    if (browserSkip) return;
-    world = await startBrowserHub('staff');
-    ({ browser, base } = world);
-  });
-
-  after(async () => {
-    await world?.close();
-  });
+  const world = browserHubForSuite('staff');
 
   /** The time step of each administrator's last code: a code is accepted once per 30 s step. */
   const usedSteps = new Map<string, number>();
@@ -55,7 +41,7 @@ describe('portal, workbench and console in Chromium', () => {
     const lang = options.lang ?? 'zh-CN';
     const check = options.checkAccessible ?? true;
     const query = options.returnTo ? `?return=${encodeURIComponent(options.returnTo)}` : '';
-    await page.goto(`${base}/signin${query}`);
+    await page.goto(`${world.base}/signin${query}`);
     if (check === true) await expectAccessible(page, '/signin');
     await page.getByLabel(t(lang, 'signin.username')).fill(username);
     await page.getByLabel(t(lang, 'signin.password'), { exact: true }).fill(DEMO_PASSWORD);
@@ -74,8 +60,8 @@ describe('portal, workbench and console in Chromium', () => {
   }
 
   it('portal: the home page in Chinese and English, search and the directory', needsBrowser, async () => {
-    await withContext({}, async (page) => {
-      await visit(page, '/');
+    await world.withContext({}, async (page) => {
+      await world.visit(page, '/');
       assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
       assert.match(await page.title(), /大连市/);
       await page.getByRole('heading', { level: 1, name: /大连市/ }).waitFor();
@@ -92,7 +78,7 @@ describe('portal, workbench and console in Chromium', () => {
       await page.getByRole('link', { name: '大连市公安局', exact: true }).waitFor();
       assert.equal(await page.getByRole('searchbox').inputValue(), '公安', 'the query stays in the box');
 
-      await visit(page, '/departments');
+      await world.visit(page, '/departments');
       await page.getByRole('heading', { level: 1, name: zh('departments.title') }).waitFor();
       await page.getByRole('link', { name: '大连市公安局', exact: true }).waitFor();
 
@@ -107,7 +93,7 @@ describe('portal, workbench and console in Chromium', () => {
       await page.getByRole('link', { name: '中文', exact: true }).waitFor();
 
       await follow(page, page.getByRole('banner').getByRole('link', { name: 'Dalian Government Services', exact: true }));
-      assert.equal(page.url(), `${base}/`);
+      assert.equal(page.url(), `${world.base}/`);
       assert.equal(await page.getAttribute('html', 'lang'), 'en', 'English is remembered');
       await expectAccessible(page, '/ (English)');
       await page.getByRole('heading', { level: 1, name: 'Dalian Government Services' }).waitFor();
@@ -117,7 +103,7 @@ describe('portal, workbench and console in Chromium', () => {
   });
 
   it('workbench: a clerk signs in, sees their department, is refused the console and signs out', needsBrowser, async () => {
-    await withContext({}, async (page) => {
+    await world.withContext({}, async (page) => {
       await signIn(page, 'psb-clerk');
       assert.equal(new URL(page.url()).pathname, '/staff');
       await expectAccessible(page, '/staff (clerk)');
@@ -126,17 +112,17 @@ describe('portal, workbench and console in Chromium', () => {
       await page.getByText(zh('site.signedInAs', { name: '孙丽', department: '大连市公安局' })).waitFor();
       await screenshot(page, 'workbench-clerk');
 
-      await visit(page, '/console', 403);
+      await world.visit(page, '/console', 403);
       await page.getByRole('heading', { level: 1, name: zh('error.status.403') }).waitFor();
       const refusal = await page.locator('main').innerText();
       assert.doesNotMatch(refusal, new RegExp(zh('console.count.departments')), 'no console content on the refusal page');
 
       await follow(page, page.getByRole('button', { name: zh('site.signout'), exact: true }));
-      assert.equal(page.url(), `${base}/`);
+      assert.equal(page.url(), `${world.base}/`);
       await expectAccessible(page, '/ (signed out)');
       await page.getByRole('link', { name: zh('site.signin'), exact: true }).waitFor();
 
-      const back = await page.goto(`${base}/staff`);
+      const back = await page.goto(`${world.base}/staff`);
       assert.equal(back?.status(), 200);
       assert.equal(new URL(page.url()).pathname, '/signin', 'the workbench asks for sign-in again');
       await page.getByText(zh('signin.required')).waitFor();
@@ -145,7 +131,7 @@ describe('portal, workbench and console in Chromium', () => {
   });
 
   it('console: an administrator signs in with a second factor, adds a department and reviews the console', needsBrowser, async () => {
-    await withContext({}, async (page) => {
+    await world.withContext({}, async (page) => {
       // The sign-in page itself is checked in the clerk's test.
       await signIn(page, 'admin', { returnTo: '/console', checkAccessible: 'second-factor' });
       assert.equal(new URL(page.url()).pathname, '/console');
@@ -226,7 +212,7 @@ describe('portal, workbench and console in Chromium', () => {
   });
 
   it('forms are plain HTML: an administrator signs in and changes a department with JavaScript disabled', needsBrowser, async () => {
-    await withContext({ javaScriptEnabled: false }, async (page) => {
+    await world.withContext({ javaScriptEnabled: false }, async (page) => {
       // The same password-then-code sign-in as above, by another administrator (psb-admin, a
       // department administrator) so no one's code is reused within its 30 s step.
       await signIn(page, 'psb-admin', { returnTo: '/console', checkAccessible: false });
@@ -235,7 +221,7 @@ describe('portal, workbench and console in Chromium', () => {
       await page.getByText(zh('site.signedInAs', { name: '赵建国', department: '大连市公安局' })).waitFor();
 
       assert.equal(await page.locator('script').count(), 0, 'the console has no scripts');
-      await page.goto(`${base}/console/departments/${psb.uscc}`);
+      await page.goto(`${world.base}/console/departments/${psb.uscc}`);
       assert.equal(await page.locator('script').count(), 0, 'the department page has no scripts');
       const systems = page.getByRole('group', { name: `${zh('form.add')}: ${zh('departments.systems')}` });
       await systems.getByLabel(zh('departments.slug')).fill('e2e-nojs');
@@ -247,7 +233,7 @@ describe('portal, workbench and console in Chromium', () => {
       await page.getByRole('cell', { name: '无脚本测试系统', exact: true }).waitFor();
 
       await follow(page, page.getByRole('button', { name: zh('site.signout'), exact: true }));
-      assert.equal(page.url(), `${base}/`);
+      assert.equal(page.url(), `${world.base}/`);
       await page.getByRole('link', { name: zh('site.signin'), exact: true }).waitFor();
     });
   });

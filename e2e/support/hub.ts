@@ -1,13 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
+import { after, before } from 'node:test';
+import type { Browser, Page, Response } from 'playwright-core';
 import type { HubDatabase } from '../../src/hub/database.ts';
 import { seedDemo } from '../../src/hub/demo.ts';
 import { type RunningHub, startHub } from '../../src/hub/server.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { seedSqliteInto } from '../../test/support/seeded.ts';
-import { launchBrowser } from './browser.ts';
+import { browserSkip, launchBrowser, visit, withContext } from './browser.ts';
 
 export interface BrowserHub {
   running: RunningHub;
@@ -54,4 +55,40 @@ export async function startBrowserHub(label: string, prepare?: (database: HubDat
     await close();
     throw error;
   }
+}
+
+/** What a suite's tests use of its hub: paths are relative to the hub's URL. */
+export interface SuiteHub {
+  readonly running: RunningHub;
+  readonly base: string;
+  /** A fresh browser context on the suite's Chromium, closed however the test ends. */
+  withContext(options: { javaScriptEnabled?: boolean }, body: (page: Page) => Promise<void>): Promise<void>;
+  /** Goes to a path on the hub, checks the status, and runs axe on the page. */
+  visit(page: Page, pathname: string, status?: number): Promise<Response>;
+}
+
+/**
+ * Starts a browser hub before the suite's tests and closes it after them; call it at the top of a
+ * `describe`, before the suite's own hooks, which then run with the hub already up.
+ */
+export function browserHubForSuite(label: string, prepare?: (database: HubDatabase) => Promise<void>): SuiteHub {
+  let world: BrowserHub | undefined;
+  before(async () => {
+    // Suites that skip test by test (so the summary counts them) still run their hooks without Chromium.
+    if (browserSkip) return;
+    world = await startBrowserHub(label, prepare);
+  });
+  after(async () => {
+    await world?.close();
+  });
+  const started = (): BrowserHub => {
+    if (world) return world;
+    throw new Error(`the ${label} browser hub is not running: use it in tests or hooks registered after browserHubForSuite, not while the suite is being defined`);
+  };
+  return {
+    get running() { return started().running; },
+    get base() { return started().base; },
+    withContext: (options, body) => withContext(started().browser, options, body),
+    visit: (page, pathname, status = 200) => visit(page, started().base + pathname, status),
+  };
 }
