@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { DomainError, type ErrorCode, errorCodes, httpStatusOf } from './errors.ts';
@@ -38,6 +38,21 @@ const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'", "form-action 'self'", "base-uri 'self'", "object-src 'none'",
 ].join('; ');
 
+/**
+ * One line per request, written when it is answered, with what an operator looks for: method,
+ * address, status, time taken and the client's address. Fastify writes two (one on arrival), and
+ * formatting and writing log lines was 8% of a busy hub's CPU.
+ */
+class AccessLog extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const line = { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, ip: request.ip };
+    if (error) reply.log.error({ ...line, err: error }, 'request errored');
+    else reply.log.info(line, 'request');
+  }
+}
+
 export function createHttpApp(options: HttpOptions): HttpApp {
   const app = Fastify({
     ...(options.tls && { https: options.tls }),
@@ -46,6 +61,7 @@ export function createHttpApp(options: HttpOptions): HttpApp {
       ...(options.logStream && { stream: options.logStream }),
       redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
     },
+    logController: new AccessLog(),
     bodyLimit: options.bodyLimit,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];

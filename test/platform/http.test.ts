@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { describe, it } from 'node:test';
+import { DomainError } from '../../src/platform/errors.ts';
+import { createHttpApp } from '../../src/platform/http.ts';
+
+/** An app on the shared HTTP edge whose log lines are kept, parsed, for the test to read. */
+async function appWithLog() {
+  const stream = new PassThrough();
+  const lines: Record<string, unknown>[] = [];
+  let rest = '';
+  stream.on('data', (chunk: Buffer) => {
+    const parts = (rest + chunk.toString('utf8')).split('\n');
+    rest = parts.pop()!;
+    for (const line of parts) lines.push(JSON.parse(line) as Record<string, unknown>);
+  });
+  const app = createHttpApp({ logLevel: 'info', bodyLimit: 1024, https: false, logStream: stream });
+  app.get('/hello', async () => ({ hello: 'world' }));
+  app.get('/refuse', async () => { throw new DomainError('forbidden', 'not yours'); });
+  await app.ready();
+  return { app, lines };
+}
+
+describe('the HTTP edge\'s log', () => {
+  it('writes one line per request when it is answered: method, address, status, time and the client\'s address, never its cookies', async () => {
+    const { app, lines } = await appWithLog();
+    try {
+      const response = await app.inject({ method: 'GET', url: '/hello?lang=en', headers: { cookie: 'egov_session=secret-token', authorization: 'Bearer secret-token' } });
+      assert.equal(response.statusCode, 200);
+      const requestLines = lines.filter((l) => l.reqId === response.headers['x-request-id']);
+      assert.equal(requestLines.length, 1, `one line for the request, got ${JSON.stringify(requestLines)}`);
+      const [line] = requestLines;
+      assert.equal(line!.msg, 'request');
+      assert.equal(line!.method, 'GET');
+      assert.equal(line!.url, '/hello?lang=en');
+      assert.equal(line!.status, 200);
+      assert.equal(typeof line!.ms, 'number');
+      assert.equal(line!.ip, '127.0.0.1');
+      assert.ok(!JSON.stringify(lines).includes('secret-token'), 'no cookie or credential in the log');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('a refused request says why, then is logged with its status like any other', async () => {
+    const { app, lines } = await appWithLog();
+    try {
+      const response = await app.inject({ method: 'GET', url: '/refuse' });
+      assert.equal(response.statusCode, 403);
+      const requestLines = lines.filter((l) => l.reqId === response.headers['x-request-id']);
+      assert.deepEqual(requestLines.map((l) => l.msg), ['request refused', 'request']);
+      assert.equal(requestLines[0]!.code, 'forbidden');
+      assert.equal(requestLines[1]!.status, 403);
+    } finally {
+      await app.close();
+    }
+  });
+});
