@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../src/hub/demo.ts';
 import { journalHead } from '../src/journal/service.ts';
 import { demoDepartments } from '../src/registry/demo-data.ts';

@@ -69,7 +69,8 @@ export interface SuiteHub {
 
 /**
  * Starts a browser hub before the suite's tests and closes it after them; call it at the top of a
- * `describe`, before the suite's own hooks, which then run with the hub already up.
+ * `describe`, before the suite's own hooks: its `before` hooks then run with the hub already up
+ * (its `after` hooks, with the hub already closed: node:test runs them in the order registered).
  */
 export function browserHubForSuite(label: string, prepare?: (database: HubDatabase) => Promise<void>): SuiteHub {
   let world: BrowserHub | undefined;

@@ -19,7 +19,8 @@ import { SQLITE_FILE, restoreBackup } from './restore.ts';
  * snapshot of every journaled table, the whole journal (so a restore can stop at any earlier
  * entry) and the hub's key files; checked right after it is written, and restored now and then
  * into a scratch folder (a drill), because a backup nobody has restored is a hope, not a backup.
- * The file format is in backup-file.ts (reading it in backup-reader.ts), restore in restore.ts.
+ * The file format is in backup-file.ts (reading it in backup-reader.ts), restore in restore.ts,
+ * the standby's schedule in backup-schedule.ts.
  */
 
 export { BackupError, type BackupPosition, backupFileName, defaultScratchDir, listBackups } from './backup-file.ts';

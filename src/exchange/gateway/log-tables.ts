@@ -1,6 +1,7 @@
 import type { MigrationSet } from '../../platform/db/index.ts';
 
 /** What a gateway stores: its message log, the certificates that signed it, its operational records and the hub's anchors. */
+
 export interface MessageLogRow {
   seq: number;
   at: string;

@@ -9,7 +9,7 @@ import { type Database, migrate, openDatabase } from '../../platform/db/index.ts
 import type { OperationRecord } from '../schema.ts';
 import { sha256 } from '../protocol.ts';
 import { type AnchorRow, type CertificateRow, type GatewayTables, type MessageLogRow, type OperationRow, gatewayMigrations } from './log-tables.ts';
-import { SqliteWriter } from './log-writer.ts';
+import { SqliteWriter } from './sqlite-writer.ts';
 
 /**
  * The gateway's message log: every request and response it signed or verified, hash-chained in
