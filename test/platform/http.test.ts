@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import { DomainError } from '../../src/platform/errors.ts';
@@ -17,8 +19,16 @@ async function appWithLog() {
   const app = createHttpApp({ logLevel: 'info', bodyLimit: 1024, https: false, logStream: stream });
   app.get('/hello', async () => ({ hello: 'world' }));
   app.get('/refuse', async () => { throw new DomainError('forbidden', 'not yours'); });
+  let finishSlow = () => {};
+  let slowStarted = () => {};
+  const slowRunning = new Promise<void>((resolve) => { slowStarted = resolve; });
+  app.get('/slow', async () => {
+    slowStarted();
+    await new Promise<void>((resolve) => { finishSlow = resolve; });
+    return 'late';
+  });
   await app.ready();
-  return { app, lines };
+  return { app, lines, slowRunning, finishSlow: () => finishSlow() };
 }
 
 describe('the HTTP edge\'s log', () => {
@@ -53,6 +63,26 @@ describe('the HTTP edge\'s log', () => {
       assert.equal(requestLines[0]!.code, 'forbidden');
       assert.equal(requestLines[1]!.status, 403);
     } finally {
+      await app.close();
+    }
+  });
+
+  it('a request its client gives up on before the answer still leaves a line', async () => {
+    const { app, lines, slowRunning, finishSlow } = await appWithLog();
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = app.server.address() as AddressInfo;
+      const request = http.get({ host: '127.0.0.1', port, path: '/slow?q=secret' });
+      request.on('error', () => {});
+      await slowRunning;
+      request.destroy();
+      for (let i = 0; i < 100 && !lines.some((l) => l.msg === 'request abandoned by the client'); i += 1) await new Promise((r) => setTimeout(r, 10));
+      const abandoned = lines.find((l) => l.msg === 'request abandoned by the client');
+      assert.ok(abandoned, `a line for the abandoned request, got ${JSON.stringify(lines)}`);
+      assert.equal(abandoned.path, '/slow');
+      assert.equal(abandoned.method, 'GET');
+    } finally {
+      finishSlow();
       await app.close();
     }
   });
