@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { HubDatabase as Db } from '../hub/database.ts';
 import { beginJournaledWrite } from '../journal/service.ts';
-import { type CertificateAuthority, certificateInfo, issueCertificate } from '../pki/ca.ts';
+import { type CertificateAuthority, issueCertificate } from '../pki/ca.ts';
+import { certificateInfo } from '../pki/certificates.ts';
 import { type SigningKey, signCompact } from '../pki/signing.ts';
 import { type Actor, hasRole, requireDepartmentRole, requireRole } from '../platform/access.ts';
 import { DomainError, conflict, forbidden, invalid, notFound } from '../platform/errors.ts';

@@ -1,10 +1,11 @@
 // tsyringe inside @peculiar/x509 needs the reflect polyfill before the library is evaluated.
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
-import { KeyObject, X509Certificate as NodeCertificate, createHash, createPrivateKey, createPublicKey, randomBytes, webcrypto } from 'node:crypto';
+import { KeyObject, createPrivateKey, createPublicKey, randomBytes, webcrypto } from 'node:crypto';
 import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { type CertificateInfo, CertificateError, infoOf, parseCertificate, pemOf } from './certificates.ts';
 import { writeNewFile } from './files.ts';
 
 /**
@@ -71,14 +72,6 @@ export class CertificateRequestError extends Error {
   constructor(problem: string) {
     super(`certificate request: ${problem}`);
     this.name = 'CertificateRequestError';
-  }
-}
-
-/** A certificate that cannot be parsed, or options a certificate cannot be issued with. */
-export class CertificateError extends Error {
-  constructor(problem: string) {
-    super(`certificate: ${problem}`);
-    this.name = 'CertificateError';
   }
 }
 
@@ -226,20 +219,6 @@ export interface IssueOptions {
   /** serverAuth + clientAuth by default: a gateway is both ends of mutual TLS. */
   extendedKeyUsage?: ExtendedKeyUsage[];
   now?: Date;
-}
-
-export interface CertificateInfo {
-  /** Lowercase hex, without the sign byte DER may add. */
-  serial: string;
-  /** sha256 hex (lowercase) of the DER, as fingerprintOfDer gives it for a TLS peer. */
-  fingerprint: string;
-  /** RFC 4514 form, e.g. "CN=gw-1, O=Data Bureau". */
-  subject: string;
-  commonName: string;
-  notBefore: Date;
-  notAfter: Date;
-  publicKey: KeyObject;
-  pem: string;
 }
 
 export interface IssuedCertificate extends CertificateInfo {}
@@ -394,72 +373,4 @@ async function importSigningKey(key: KeyObject): Promise<CryptoKey> {
 // end with a blank line, which OpenSSL then refuses to decode.
 function exportPrivateKeyPem(key: CryptoKey): string {
   return KeyObject.from(key).export({ type: 'pkcs8', format: 'pem' }) as string;
-}
-
-function pemOf(data: x509.X509Certificate | x509.Pkcs10CertificateRequest): string {
-  return `${data.toString('pem')}\n`;
-}
-
-function parseCertificate(pem: string): x509.X509Certificate {
-  if (typeof pem !== 'string' || !pem.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new CertificateError('is not a PEM certificate (no "-----BEGIN CERTIFICATE-----" line)');
-  }
-  let certificate: x509.X509Certificate;
-  try {
-    certificate = new x509.X509Certificate(pem);
-    // Fields are decoded lazily; touch them here so damage shows now, as a CertificateError.
-    void certificate.subject;
-    void certificate.notAfter;
-    void certificate.publicKey.rawData;
-  } catch (error) {
-    throw new CertificateError(`cannot be read (${(error as Error).message})`);
-  }
-  return certificate;
-}
-
-function infoOf(certificate: x509.X509Certificate): CertificateInfo {
-  const der = Buffer.from(certificate.rawData);
-  return {
-    serial: certificate.serialNumber.toLowerCase(),
-    fingerprint: fingerprintOfDer(der),
-    subject: certificate.subject,
-    commonName: certificate.subjectName.getField('CN')[0] ?? '',
-    notBefore: certificate.notBefore,
-    notAfter: certificate.notAfter,
-    publicKey: createPublicKey({ key: Buffer.from(certificate.publicKey.rawData), format: 'der', type: 'spki' }),
-    pem: pemOf(certificate),
-  };
-}
-
-/** Parses a PEM certificate; throws CertificateError for anything else. */
-export function certificateInfo(pem: string): CertificateInfo {
-  try {
-    return infoOf(parseCertificate(pem));
-  } catch (error) {
-    if (error instanceof CertificateError) throw error;
-    throw new CertificateError(`cannot be read (${(error as Error).message})`);
-  }
-}
-
-/** The fingerprint of a DER certificate as Node's tls gives it (peerCertificate.raw): sha256 hex, lowercase. */
-export function fingerprintOfDer(der: Buffer): string {
-  return createHash('sha256').update(der).digest('hex');
-}
-
-/**
- * True when `certPem` was issued by the CA in `caPem` (issuer name, key identifiers, signature)
- * and both are valid at `now`, which is what a TLS peer checks. Throws CertificateError when
- * either is not a certificate at all.
- */
-export async function verifyIssuedBy(certPem: string, caPem: string, now: Date = new Date()): Promise<boolean> {
-  const leaf = parseCertificate(certPem);
-  const ca = parseCertificate(caPem);
-  const t = now.getTime();
-  const valid = (c: x509.X509Certificate) => c.notBefore.getTime() <= t && t <= c.notAfter.getTime();
-  if (!valid(leaf) || !valid(ca)) return false;
-  if (!ca.getExtension(x509.BasicConstraintsExtension)?.ca) return false;
-  // OpenSSL does the issuer match and the signature check, the same code the TLS handshake uses.
-  const nodeLeaf = new NodeCertificate(Buffer.from(leaf.rawData));
-  const nodeCa = new NodeCertificate(Buffer.from(ca.rawData));
-  return nodeLeaf.checkIssued(nodeCa) && nodeLeaf.verify(nodeCa.publicKey);
 }

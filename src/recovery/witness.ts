@@ -1,7 +1,7 @@
 import { type Static, Type } from 'typebox';
 import type { HubDatabase as Db } from '../hub/database.ts';
 import { journalEntryHash } from '../journal/service.ts';
-import { certificateInfo } from '../pki/ca.ts';
+import { certificateInfo } from '../pki/certificates.ts';
 import { conflict, invalid } from '../platform/errors.ts';
 import { checkInput } from '../platform/validation.ts';
 import { verifyText } from '../exchange/protocol.ts';

@@ -17,16 +17,13 @@ import {
   CA_KEY_FILE,
   type CertificateAuthority,
   CertificateAuthorityError,
-  CertificateError,
   CertificateRequestError,
-  certificateInfo,
   createKeyAndCsr,
-  fingerprintOfDer,
   issueCertificate,
   issueServerCertificate,
   loadCertificateAuthority,
-  verifyIssuedBy,
 } from '../../src/pki/ca.ts';
+import { CertificateError, certificateInfo, fingerprintOfDer, verifyIssuedBy } from '../../src/pki/certificates.ts';
 import { writePrivateFile } from '../../src/pki/files.ts';
 
 const CA_MODULE = fileURLToPath(new URL('../../src/pki/ca.ts', import.meta.url));

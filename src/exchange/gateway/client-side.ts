@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import { citizenIdProblem } from '../../basedata/citizen-id.ts';
-import { fingerprintOfDer } from '../../pki/ca.ts';
+import { fingerprintOfDer } from '../../pki/certificates.ts';
 import {
   CLIENT_PREFIX, EXCHANGE_PREFIX, ExchangeFault, type RequestEnvelope, type ServiceAddress,
   canonicalRequest, canonicalResponse, headers as H, isFaultType, parseServiceAddress, requestHash, sha256, signText, verifyText,

@@ -1,7 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import type http from 'node:http';
 import type { JSONWebKeySet } from 'jose';
-import { createKeyAndCsr, fingerprintOfDer } from '../../pki/ca.ts';
+import { createKeyAndCsr } from '../../pki/ca.ts';
+import { fingerprintOfDer } from '../../pki/certificates.ts';
 import { verifyCompact } from '../../pki/signing.ts';
 import { ANCHOR_RECEIPT_TYP, anchorText } from '../service.ts';
 import { signText } from '../protocol.ts';

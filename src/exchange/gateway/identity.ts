@@ -1,7 +1,8 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { certificateInfo, createKeyAndCsr } from '../../pki/ca.ts';
+import { createKeyAndCsr } from '../../pki/ca.ts';
+import { certificateInfo } from '../../pki/certificates.ts';
 import { writeFileAtomic, writePrivateFile } from '../../pki/files.ts';
 import { TOKEN_PREFIX, parseToken } from '../protocol.ts';
 

@@ -2,7 +2,7 @@ import { type KeyObject, X509Certificate } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
-import { fingerprintOfDer } from '../../pki/ca.ts';
+import { fingerprintOfDer } from '../../pki/certificates.ts';
 
 /**
  * Buffered HTTP exchanges for the gateway: to the hub and to peer gateways over mutual TLS, and
