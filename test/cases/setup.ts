@@ -5,10 +5,11 @@ import { listAccounts } from '../../src/identity/service.ts';
 import { journalHead } from '../../src/journal/service.ts';
 import { type Actor, systemActor } from '../../src/platform/access.ts';
 import { loadCalendar } from '../../src/platform/calendar.ts';
-import { DomainError, type ErrorCode } from '../../src/platform/errors.ts';
+import type { DomainError, ErrorCode } from '../../src/platform/errors.ts';
 import type { DbKind } from '../../src/platform/db/index.ts';
 import { demoDepartments } from '../../src/registry/demo-data.ts';
 import type { TestDatabase } from '../support/databases.ts';
+import { refusal } from '../support/errors.ts';
 import { seededDatabase } from '../support/seeded.ts';
 
 export const calendar = loadCalendar();
@@ -65,10 +66,7 @@ export async function caseHub(kind: DbKind): Promise<CaseHub> {
 
 /** Awaits a refusal with this code, the field named in its detail when given, and a message that matches. */
 export async function refused(promise: Promise<unknown>, code: ErrorCode, message: RegExp, field?: string): Promise<DomainError> {
-  let caught: unknown;
-  await promise.catch((error: unknown) => { caught = error; });
-  assert.ok(caught instanceof DomainError, `expected a ${code} DomainError, got ${String(caught)}`);
-  assert.equal(caught.code, code, caught.message);
+  const caught = await refusal(code, () => promise);
   assert.match(caught.message, message);
   if (field) assert.equal((caught.detail as { field?: string } | undefined)?.field, field, caught.message);
   return caught;

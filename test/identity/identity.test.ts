@@ -1,6 +1,5 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { sql } from 'kysely';
 import type { HubDatabase } from '../../src/hub/database.ts';
 import type { Account } from '../../src/identity/schema.ts';
 import {
@@ -14,7 +13,7 @@ import type { DomainError, ErrorCode } from '../../src/platform/errors.ts';
 import { addDivision, addSystem, createDepartment } from '../../src/registry/service.ts';
 import { governmentUscc } from '../../src/registry/uscc.ts';
 import { databaseTargets, freshDatabase, type TestDatabase } from '../support/databases.ts';
-import { refusal } from '../support/errors.ts';
+import { refusal, refusedUnchanged, snapshot } from '../support/errors.ts';
 
 const policy: SignInPolicy = { maxFailedSignIns: 3, lockoutMinutes: 15, sessionHours: 8 };
 
@@ -37,29 +36,9 @@ const ADMIN_PASSWORD = 'platform admin secret';
 
 const identityTables = ['accounts', 'api_clients', 'sessions'] as const;
 
-interface Snapshot {
-  seq: number;
-  tables: Record<string, Record<string, unknown>[]>;
-}
-
-async function snapshot(database: HubDatabase): Promise<Snapshot> {
-  const tables: Snapshot['tables'] = {};
-  for (const table of identityTables) {
-    tables[table] = (await sql<Record<string, unknown>>`select * from ${sql.table(table)} order by id`.execute(database.db)).rows;
-  }
-  return { seq: (await journalHead(database.db)).seq, tables };
-}
-
-/** As rejection, and nothing changed: no journal entry, no account, client or session row. */
-async function refused(database: HubDatabase, code: ErrorCode, work: () => Promise<unknown>, message?: RegExp): Promise<DomainError> {
-  const before = await snapshot(database);
-  const error = await refusal(code, work);
-  if (message) assert.match(error.message, message);
-  const afterwards = await snapshot(database);
-  assert.equal(afterwards.seq, before.seq, 'nothing was journaled');
-  assert.deepEqual(afterwards.tables, before.tables, 'no row changed');
-  return error;
-}
+/** Refused with the code (and message), and nothing changed: no journal entry, no row of identityTables. */
+const refused = (database: HubDatabase, code: ErrorCode, work: () => Promise<unknown>, message?: RegExp): Promise<DomainError> =>
+  refusedUnchanged(database, identityTables, code, work, message);
 
 async function accountRow(database: HubDatabase, id: string) {
   return database.db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
@@ -190,10 +169,10 @@ for (const target of databaseTargets) {
 
       it('refuses a wrong password with the same message as an unknown username', async () => {
         const wrong = await refusal('unauthenticated', () => signIn(db, policy, 'li.na', 'not the password', 'r5'));
-        const before = await snapshot(db);
+        const before = await snapshot(db, identityTables);
         const unknown = await refusal('unauthenticated', () => signIn(db, policy, 'nobody.here', CLERK_PASSWORD, 'r6'));
         assert.equal(wrong.message, unknown.message);
-        assert.deepEqual(await snapshot(db), before, 'an unknown username changes nothing');
+        assert.deepEqual(await snapshot(db, identityTables), before, 'an unknown username changes nothing');
         assert.equal((await accountRow(db, clerk.id)).failed_sign_ins, 1, 'the wrong password counts toward a lockout');
       });
 

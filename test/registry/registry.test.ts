@@ -13,6 +13,7 @@ import {
 } from '../../src/registry/service.ts';
 import { governmentUscc } from '../../src/registry/uscc.ts';
 import { databaseTargets, freshDatabase, type TestDatabase } from '../support/databases.ts';
+import { refusedUnchanged } from '../support/errors.ts';
 
 const CITY = '210200';
 const ZHONGSHAN = '210202';
@@ -30,37 +31,9 @@ function staff(department: string, roles: StaffRole[], actor = 'acct-1', request
 
 const registryTables = ['city_instance', 'divisions', 'departments', 'department_systems', 'department_contacts'] as const;
 
-interface Snapshot {
-  seq: number;
-  tables: Record<string, Record<string, unknown>[]>;
-}
-
-/** The journal head and every registry row: what a refused write must leave exactly as it was. */
-async function snapshot(database: HubDatabase): Promise<Snapshot> {
-  const tables: Snapshot['tables'] = {};
-  for (const table of registryTables) {
-    tables[table] = (await sql<Record<string, unknown>>`select * from ${sql.table(table)} order by id`.execute(database.db)).rows;
-  }
-  return { seq: (await journalHead(database.db)).seq, tables };
-}
-
-/** Asserts the work is refused with the code (and message), and that nothing changed. */
-async function refused(database: HubDatabase, code: ErrorCode, work: () => Promise<unknown>, message?: RegExp): Promise<DomainError> {
-  const before = await snapshot(database);
-  let caught: unknown;
-  try {
-    await work();
-  } catch (error) {
-    caught = error;
-  }
-  assert.ok(caught instanceof DomainError, `expected a DomainError ${code}, got ${caught === undefined ? 'success' : String(caught)}`);
-  assert.equal(caught.code, code, caught.message);
-  if (message) assert.match(caught.message, message);
-  const afterwards = await snapshot(database);
-  assert.equal(afterwards.seq, before.seq, 'nothing was journaled');
-  assert.deepEqual(afterwards.tables, before.tables, 'no row changed');
-  return caught;
-}
+/** Refused with the code (and message), and nothing changed: no journal entry, no row of registryTables. */
+const refused = (database: HubDatabase, code: ErrorCode, work: () => Promise<unknown>, message?: RegExp): Promise<DomainError> =>
+  refusedUnchanged(database, registryTables, code, work, message);
 
 type EntrySummary = [entity: string, key: string, op: string, actor: string, department: string | null, requestId: string | null];
 
